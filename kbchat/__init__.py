@@ -1,0 +1,1 @@
+"""kbchat: a French knowledge-base chatbot that answers only from its documents, with sources."""

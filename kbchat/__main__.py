@@ -1,0 +1,5 @@
+"""`python -m kbchat`."""
+
+from kbchat.cli import main
+
+main()

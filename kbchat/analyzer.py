@@ -1,0 +1,58 @@
+"""French lexical analyzer: elisions, stopwords, Snowball stemming and accent folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+ELISIONS = ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
+QUESTION_WORDS = frozenset(
+    "quel quelle quels quelles combien quand ou comment pourquoi quoi lequel laquelle lesquels "
+    "lesquelles est-ce what when where which who whom whose why how many much does did do is are was "
+    "were the of in a an to".split()
+)
+EXTRA_STOPWORDS = ("a", "cet", "cette", "dont", "si", "ni", "aussi", "ainsi", "tres", "plus")
+
+
+def fold_accents(text: str) -> str:
+    """Remove diacritics and ligatures: 'cœur été' -> 'coeur ete'."""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+STOPWORDS = frozenset(fold_accents(w) for w in (*STOPWORDS_FRENCH, *EXTRA_STOPWORDS))
+QUERY_STOPWORDS = STOPWORDS | frozenset(fold_accents(w) for w in (*STOPWORDS_EN, *QUESTION_WORDS))
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_ELISION = re.compile(r"^(?:%s)['’]" % "|".join(ELISIONS))
+_stemmer = Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball-French stem of one lower-case word, accents folded afterwards."""
+    return fold_accents(_stemmer.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words with elisions removed (« l'État » -> « état »)."""
+    out: list[str] = []
+    for match in _WORD.finditer(text.lower()):
+        word = _ELISION.sub("", match.group())
+        out.extend(p for p in re.split(r"['’]", word) if p)
+    return out
+
+
+def analyze(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
+    """Index terms of a text: words minus stopwords, stemmed and accent-folded."""
+    return [stem(w) for w in words(text) if fold_accents(w) not in stopwords]
+
+
+def analyze_query(text: str) -> list[str]:
+    """Index terms of a question: like analyze, also dropping question words."""
+    return analyze(text, QUERY_STOPWORDS)

@@ -1,0 +1,247 @@
+"""Grounded extractive answers: pick the sentences that answer, cite them, or refuse."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+
+from kbchat.analyzer import analyze, analyze_query, fold_accents
+from kbchat.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from kbchat.config import Settings
+    from kbchat.retrieval import Passage, Retriever
+
+REFUSAL_MESSAGE = "Je n'ai pas trouvé cette information dans la base de connaissances."
+MAX_TOPICS_IN_REFUSAL = 6
+SENTENCE_WEIGHT_TYPE = 0.25
+SENTENCE_WEIGHT_RANK = 0.15
+RANKED_FOR_EVALUATION = 10
+
+_NUMBER_WORDS = r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|dizaine|centaine|douzaine)"
+_MONTHS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "date": (
+        re.compile(r"\b(quand|quelle annee|quelle date|quel siecle|en quelle|depuis quand|jusqu'a quand|when|what year|what date)\b"),
+        re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTHS}|siecle|annees? \d)\b"),
+    ),
+    "number": (
+        re.compile(r"\b(combien|quel nombre|quelle quantite|nombre de|how many|how much|what number)\b"),
+        re.compile(rf"\d|\b{_NUMBER_WORDS}\b"),
+    ),
+    "place": (
+        re.compile(r"(\bou\b(?!\s+(bien|non)\b)|\bquel pays\b|\bquelle ville\b|\bquelle region\b|\bdans quel\b|\bwhere\b)"),
+        re.compile(r"\b(a|au|aux|en|dans|pres de)\s+(l'|la |le |les )?[A-Z]"),
+    ),
+    "definition": (
+        re.compile(r"\b(qu'est-ce que|qu'est ce que|que signifie|que designe|definition|what is|what are)\b"),
+        re.compile(r"\b(est|sont|designe|designent|consiste|signifie|vise|represente)\b"),
+    ),
+    "person": (
+        re.compile(r"^(qui\b|par qui\b|who\b)"),
+        re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited passage, numbered by its place in Answer.sources."""
+
+    source: str
+    title: str
+    section: str
+    chunk_id: str
+    score: float
+    text: str
+    quote: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """The CLI's JSON form."""
+        return {
+            "source": self.source,
+            "title": self.title,
+            "section": self.section,
+            "chunk_id": self.chunk_id,
+            "score": round(self.score, 4),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with its sources, or a refusal (answered False)."""
+
+    answer: str
+    answered: bool
+    sources: list[Source] = field(default_factory=list)
+    evidence: float = 0.0
+    ranked: list[Passage] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The CLI's JSON form: answer, answered, sources."""
+        return {"answer": self.answer, "answered": self.answered, "sources": [s.to_json() for s in self.sources]}
+
+
+def question_type(question: str) -> str | None:
+    """The kind of answer a question asks for: date, number, place, definition, person, or None."""
+    folded = fold_accents(question.lower()).replace("’", "'")
+    for name, (asks, _) in ANSWER_TYPES.items():
+        if asks.search(folded):
+            return name
+    return None
+
+
+def has_answer_type(sentence: str, kind: str | None) -> bool:
+    """True when the sentence holds the kind of answer asked for."""
+    if kind is None:
+        return False
+    pattern = ANSWER_TYPES[kind][1]
+    text = sentence if kind in ("place", "person") else fold_accents(sentence.lower())
+    return bool(pattern.search(fold_accents(text)))
+
+
+def term_matched(term: str, present: set[str], acronyms: Mapping[str, list[str]]) -> bool:
+    """A question term is matched by itself or, for an acronym, by all terms of its expansion."""
+    if term in present:
+        return True
+    expansion = acronyms.get(term)
+    return bool(expansion) and all(t in present for t in expansion)
+
+
+def coverage(terms: Sequence[str], present: set[str], idf: Callable[[str], float], acronyms: Mapping[str, list[str]]) -> float:
+    """IDF-weighted share of the question's terms that the text contains."""
+    total = sum(idf(t) for t in terms)
+    if total <= 0:
+        return 0.0
+    return sum(idf(t) for t in terms if term_matched(t, present, acronyms)) / total
+
+
+def trim_to(sentence: str, limit: int, terms: Sequence[str]) -> str:
+    """Shorten a sentence to at most limit characters around the words that match the question."""
+    if len(sentence) <= limit:
+        return sentence
+    tokens = sentence.split()
+    hits = [i for i, w in enumerate(tokens) if set(analyze(w)) & set(terms)]
+    centre = hits[len(hits) // 2] if hits else 0
+    start, end = centre, centre + 1
+    while True:
+        grew = False
+        for candidate in ((start - 1, end), (start, end + 1)):
+            s, e = candidate
+            if s >= 0 and e <= len(tokens) and len("… " + " ".join(tokens[s:e]) + " …") <= limit:
+                start, end, grew = s, e, True
+        if not grew:
+            break
+    text = " ".join(tokens[start:end])
+    return f"{'… ' if start > 0 else ''}{text}{' …' if end < len(tokens) else ''}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage, scored as an answer."""
+
+    passage_index: int
+    sentence: str
+    score: float
+
+
+def score_sentences(
+    question: str,
+    terms: Sequence[str],
+    passages: Sequence[Passage],
+    idf: Callable[[str], float],
+    acronyms: Mapping[str, list[str]],
+) -> list[Candidate]:
+    """Every sentence of the passages, best answer first."""
+    kind = question_type(question)
+    top = max((p.score for p in passages), default=1.0) or 1.0
+    candidates: list[Candidate] = []
+    for index, passage in enumerate(passages):
+        context = set(analyze(" ".join((passage.chunk.title, *passage.chunk.headings))))
+        for sentence in split_sentences(passage.chunk.text):
+            present = set(analyze(sentence)) | context
+            score = (
+                coverage(terms, present, idf, acronyms)
+                + SENTENCE_WEIGHT_TYPE * has_answer_type(sentence, kind)
+                + SENTENCE_WEIGHT_RANK * passage.score / top
+            )
+            candidates.append(Candidate(index, sentence, score))
+    return sorted(candidates, key=lambda c: (-c.score, c.passage_index))
+
+
+def compose_answer(
+    question: str,
+    passages: Sequence[Passage],
+    idf: Callable[[str], float],
+    acronyms: Mapping[str, list[str]],
+    *,
+    threshold: float,
+    max_chars: int,
+    topics: Sequence[str] = (),
+    top_k: int = 5,
+) -> Answer:
+    """Quote the one or two best sentences with citations, or refuse when the evidence is weak."""
+    terms = analyze_query(question)
+    candidates = score_sentences(question, terms, passages, idf, acronyms)
+    if not candidates:
+        return refusal(topics, passages)
+    best = candidates[0]
+    passage = passages[best.passage_index]
+    present = set(analyze(passage.chunk.context_text()))
+    evidence = coverage(terms, present, idf, acronyms) if terms else 0.0
+    if evidence < threshold:
+        return refusal(topics, passages, evidence)
+    chosen = [best]
+    marker_room = len(" [1]")
+    second = next((c for c in candidates[1:] if c.sentence != best.sentence), None)
+    if second is not None and second.score >= 0.75 * best.score:
+        extra = len(best.sentence) + len(second.sentence) + 2 * marker_room + 1
+        if extra <= max_chars:
+            chosen.append(second)
+    order: list[int] = []
+    for candidate in chosen:
+        if candidate.passage_index not in order:
+            order.append(candidate.passage_index)
+    parts = []
+    for candidate in chosen:
+        number = order.index(candidate.passage_index) + 1
+        room = max_chars - marker_room - (len(" ".join(parts)) + 1 if parts else 0)
+        parts.append(f"{trim_to(candidate.sentence, room, terms)} [{number}]")
+    cited = [passages[i] for i in order]
+    others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(cited))]
+    quotes = {c.passage_index: c.sentence for c in reversed(chosen)}
+    sources = [_source(p, quotes.get(i, "")) for i, p in zip(order, cited)] + [_source(p) for p in others]
+    return Answer(" ".join(parts), True, sources, evidence, list(passages))
+
+
+def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: float = 0.0) -> Answer:
+    """The fixed refusal, with the subjects the knowledge base does cover."""
+    message = REFUSAL_MESSAGE
+    if topics:
+        message += " Elle couvre notamment : " + " ; ".join(topics[:MAX_TOPICS_IN_REFUSAL]) + "."
+    return Answer(message, False, [], evidence, list(passages))
+
+
+def _source(passage: Passage, quote: str = "") -> Source:
+    """A passage as a citable source."""
+    chunk = passage.chunk
+    return Source(chunk.source, chunk.title, chunk.section, chunk.chunk_id, passage.score, chunk.text, quote)
+
+
+def answer_question(retriever: Retriever, question: str, settings: Settings, history: Sequence[str]) -> Answer:
+    """Retrieve for the question (with the conversation's context) and compose the answer."""
+    query = " ".join([*history[-1:], question]) if history else question
+    ranked = retriever.search(query, RANKED_FOR_EVALUATION)
+    answer = compose_answer(
+        question,
+        ranked[: settings.top_k],
+        retriever.lexical.idf,
+        retriever.acronyms,
+        threshold=settings.refusal_threshold,
+        max_chars=settings.max_answer_chars,
+        topics=retriever.topics,
+        top_k=settings.top_k,
+    )
+    return replace(answer, ranked=ranked)

@@ -1,0 +1,123 @@
+"""Command line: ingest, ask and eval; library errors become one sentence and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from kbchat.config import Settings
+from kbchat.errors import KbchatError
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, then the command line."""
+    return Settings.from_env(kb_dir=getattr(args, "kb", None), index_dir=getattr(args, "index", None))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Sync the index with the knowledge-base folder."""
+    from kbchat.ingest import sync
+
+    report = sync(_settings(args), dry_run=args.dry_run, rebuild=args.rebuild, show_progress=sys.stderr.isatty())
+    if args.dry_run:
+        for label, sources in (("add", report.plan.added), ("update", report.plan.changed), ("remove", report.plan.removed)):
+            for source in sources:
+                print(f"would {label}: {source}")
+    for source, message in report.errors.items():
+        print(f"error: {message}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.errors else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question from the index."""
+    from kbchat.knowledge_base import open_knowledge_base
+
+    kb = open_knowledge_base(_settings(args))
+    answer = kb.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        return 0
+    print(answer.answer)
+    if answer.sources:
+        print()
+        for number, source in enumerate(answer.sources, start=1):
+            where = f" — {source.section}" if source.section else ""
+            print(f"[{number}] {source.title}{where} ({source.source})")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score a question set or a SQuAD file."""
+    from kbchat.evaluation import evaluate_squad, format_table, read_questions, run_items, summarize
+    from kbchat.knowledge_base import open_knowledge_base
+
+    settings = _settings(args)
+    if args.squad:
+        results = evaluate_squad(Path(args.squad), settings, args.limit)
+    else:
+        items = read_questions(Path(args.questions))
+        kb = open_knowledge_base(settings)
+        results = run_items(kb, items[: args.limit] if args.limit else items)
+    metrics = summarize(results)
+    print(json.dumps(metrics) if args.json else format_table(metrics))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m kbchat`."""
+    parser = argparse.ArgumentParser(prog="kbchat", description="Knowledge-base chatbot: grounded French answers.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="sync the index with the documents")
+    ingest.add_argument("--kb", help="knowledge-base folder (KBCHAT_KB_DIR)")
+    ingest.add_argument("--index", help="index folder (KBCHAT_INDEX_DIR)")
+    ingest.add_argument("--dry-run", action="store_true", help="print what would change and change nothing")
+    ingest.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
+    ingest.set_defaults(run=cmd_ingest)
+
+    ask = commands.add_parser("ask", help="answer a question")
+    ask.add_argument("--index", help="index folder (KBCHAT_INDEX_DIR)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("question")
+    ask.set_defaults(run=cmd_ask)
+
+    evaluate = commands.add_parser("eval", help="score retrieval, answers and refusals")
+    evaluate.add_argument("--index", help="index folder (KBCHAT_INDEX_DIR), for --questions")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--questions", help="JSONL question set")
+    source.add_argument("--squad", help="SQuAD-format JSON file, indexed in a temporary folder")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(run=cmd_eval)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """Run a command; a KbchatError becomes one line on stderr and exit status 1."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = (parser or build_parser()).parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return command(args)
+    except KbchatError as exc:
+        print(f"kbchat: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kbchat: interrupted.", file=sys.stderr)
+        return 130
+
+
+def main() -> None:
+    """Entry point of `python -m kbchat`."""
+    sys.exit(run())
+
+
+def ingest_main() -> None:
+    """Entry point of `python ingest.py`: the ingest command's options."""
+    sys.exit(run(["ingest", *sys.argv[1:]]))

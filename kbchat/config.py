@@ -1,0 +1,66 @@
+"""Settings: one typed object with defaults and KBCHAT_* environment overrides."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from kbchat.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of kbchat; each field is overridable by KBCHAT_<FIELD_NAME>."""
+
+    kb_dir: Path = PROJECT_ROOT / "kb"
+    index_dir: Path = PROJECT_ROOT / "embeddings"
+    data_dir: Path = PROJECT_ROOT / "data"
+    embedding_model: str = BUNDLED_MODEL
+    chunk_tokens: int = 128
+    top_k: int = 5
+    dense_fetch_k: int = 50
+    dense_weight: float = 0.3
+    lexical_k1: float = 1.2
+    lexical_b: float = 0.75
+    refusal_threshold: float = 0.5
+    max_answer_chars: int = 350
+    admin_password: str = ""
+    max_upload_mb: int = 20
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from defaults, then KBCHAT_* variables, then explicit overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = env.get(f"KBCHAT_{field.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[field.name] = _convert(field.name, field.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        return replace(settings, kb_dir=Path(settings.kb_dir), index_dir=Path(settings.index_dir), data_dir=Path(settings.data_dir))
+
+    def with_(self, **changes: Any) -> Settings:
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def _convert(name: str, kind: Any, raw: str) -> Any:
+    """Convert one environment string to the field's type."""
+    kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    try:
+        if kind == "Path":
+            return Path(raw).expanduser()
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"KBCHAT_{name.upper()} must be a {kind}, got {raw!r}.") from exc
+    return raw

@@ -1,0 +1,29 @@
+"""Exception types raised by kbchat; entry points turn them into one sentence for a person."""
+
+
+class KbchatError(Exception):
+    """Base class of every error kbchat reports to a person."""
+
+
+class ConfigError(KbchatError):
+    """A setting has a value kbchat cannot use."""
+
+
+class IndexMissingError(KbchatError):
+    """No index has been built yet in the index folder."""
+
+
+class ModelMismatchError(KbchatError):
+    """The index was built with another embedding model than the one configured."""
+
+
+class DocumentError(KbchatError):
+    """A document could not be read."""
+
+
+class IndexBusyError(KbchatError):
+    """Another ingest run holds the index lock."""
+
+
+class ModelLoadError(KbchatError):
+    """The embedding model could not be loaded."""

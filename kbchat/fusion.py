@@ -1,0 +1,59 @@
+"""Fusion of lexical and dense rankings: pure functions over {id: score} maps."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+
+def normalize_max(scores: Mapping[str, float]) -> dict[str, float]:
+    """Divide by the best score, so the best is 1 and a zero stays 0 (for BM25)."""
+    top = max(scores.values(), default=0.0)
+    if top <= 0:
+        return {key: 0.0 for key in scores}
+    return {key: max(value, 0.0) / top for key, value in scores.items()}
+
+
+def normalize_minmax(scores: Mapping[str, float]) -> dict[str, float]:
+    """Map the scores linearly onto [0, 1]; all-equal scores map to 1."""
+    if not scores:
+        return {}
+    low, high = min(scores.values()), max(scores.values())
+    if high - low <= 1e-12:
+        return {key: 1.0 for key in scores}
+    return {key: (value - low) / (high - low) for key, value in scores.items()}
+
+
+def convex_fusion(
+    lexical: Mapping[str, float], dense: Mapping[str, float], dense_weight: float
+) -> list[tuple[str, float]]:
+    """Rank ids by (1-w)·lexical/max + w·minmax(dense); an id absent from one side scores 0 there."""
+    lex = normalize_max(lexical)
+    den = normalize_minmax(dense)
+    fused = {
+        key: (1.0 - dense_weight) * lex.get(key, 0.0) + dense_weight * den.get(key, 0.0)
+        for key in set(lex) | set(den)
+    }
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = 60
+) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion: sum of w / (k + rank) over the rankings."""
+    fused: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def top_by_group(ranked: Sequence[tuple[str, float]], group_of: Mapping[str, str]) -> list[tuple[str, float]]:
+    """Keep the first (best) item of each group, in rank order: chunk ranking to document ranking."""
+    seen: set[str] = set()
+    out: list[tuple[str, float]] = []
+    for key, score in ranked:
+        group = group_of[key]
+        if group not in seen:
+            seen.add(group)
+            out.append((group, score))
+    return out

@@ -1,0 +1,60 @@
+"""Opening a published index snapshot for questions: the I/O side of asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kbchat.answering import Answer, answer_question
+from kbchat.config import Settings
+from kbchat.embedding import SentenceEmbeddings, ensure_same_model
+from kbchat.lexical_store import LexicalIndex
+from kbchat.retrieval import Retriever
+from kbchat.snapshot import Manifest, read_chunks, read_manifest, require_snapshot
+from kbchat.vector_store import DenseStore
+
+
+@dataclass
+class KnowledgeBase:
+    """A loaded snapshot: its manifest and a retriever over its two stores."""
+
+    settings: Settings
+    folder: Path
+    manifest: Manifest
+    retriever: Retriever
+
+    @property
+    def version(self) -> str:
+        """The snapshot's name, which changes with every ingest that changes something."""
+        return self.folder.name
+
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        """Answer a question from the documents, or refuse."""
+        return answer_question(self.retriever, question, self.settings, history or [])
+
+    def topics(self) -> list[str]:
+        """Titles and sections the knowledge base covers, for refusals and the welcome screen."""
+        return self.retriever.topics
+
+    def close(self) -> None:
+        """Release the dense store."""
+        self.retriever.dense.close()
+
+
+def open_knowledge_base(settings: Settings) -> KnowledgeBase:
+    """Load the current snapshot; raise IndexMissingError or ModelMismatchError when it can't serve."""
+    folder = require_snapshot(settings.index_dir)
+    manifest = read_manifest(folder)
+    ensure_same_model(manifest.embedding_model, settings.embedding_model)
+    embeddings = SentenceEmbeddings(settings.embedding_model)
+    chunks, _ = read_chunks(folder)
+    retriever = Retriever(
+        chunks,
+        LexicalIndex.load(folder / "lexical"),
+        DenseStore(folder / "chroma", embeddings, manifest.embedding_model, manifest.dimension),
+        embeddings,
+        manifest.acronyms,
+        settings.dense_weight,
+        settings.dense_fetch_k,
+    )
+    return KnowledgeBase(settings, folder, manifest, retriever)
