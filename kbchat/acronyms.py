@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from kbchat.analyzer import STOPWORDS, analyze, fold_accents, words
 
@@ -16,9 +16,9 @@ def _expansions(acronym: str, tokens: list[str]) -> Iterable[list[str]]:
     content = [(i, w) for i, w in enumerate(tokens) if fold_accents(w) not in STOPWORDS]
     for start in range(len(content) - len(letters) + 1):
         run = content[start : start + len(letters)]
-        if all(fold_accents(w)[0] == letter for (_, w), letter in zip(run, letters)):
-            if run[-1][0] - run[0][0] < 2 * len(letters):
-                yield [w for _, w in run]
+        spelled = all(fold_accents(w)[0] == letter for (_, w), letter in zip(run, letters, strict=True))
+        if spelled and run[-1][0] - run[0][0] < 2 * len(letters):
+            yield [w for _, w in run]
 
 
 def find_acronyms(texts: Iterable[str]) -> dict[str, list[str]]:

@@ -11,11 +11,38 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
 ELISIONS = ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
 QUESTION_WORDS = frozenset(
-    "quel quelle quels quelles combien quand ou comment pourquoi quoi lequel laquelle lesquels "
-    "lesquelles est-ce what when where which who whom whose why how many much does did do is are was "
-    "were the of in a an to".split()
+    (
+        "quel quelle quels quelles combien quand ou comment pourquoi quoi lequel laquelle lesquels lesquelles "
+        "est-ce what when where which who whom whose why how many much does did do is are was were the of in "
+        "a an to "
+    ).split()
 )
-EXTRA_STOPWORDS = ("a", "cet", "cette", "dont", "si", "ni", "aussi", "ainsi", "tres", "plus")
+EXTRA_STOPWORDS = (
+    "a",
+    "cet",
+    "cette",
+    "dont",
+    "si",
+    "ni",
+    "aussi",
+    "ainsi",
+    "tres",
+    "plus",
+    "elles",
+    "contre",
+    "parmi",
+    "depuis",
+    "entre",
+    "chez",
+    "vers",
+    "sans",
+    "sous",
+    "selon",
+    "celui",
+    "celle",
+    "ceux",
+    "celles",
+)
 
 
 def fold_accents(text: str) -> str:
@@ -29,14 +56,19 @@ STOPWORDS = frozenset(fold_accents(w) for w in (*STOPWORDS_FRENCH, *EXTRA_STOPWO
 QUERY_STOPWORDS = STOPWORDS | frozenset(fold_accents(w) for w in (*STOPWORDS_EN, *QUESTION_WORDS))
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-_ELISION = re.compile(r"^(?:%s)['’]" % "|".join(ELISIONS))
+_ELISION = re.compile(r"^(?:{})['’]".format("|".join(ELISIONS)))
 _stemmer = Stemmer.Stemmer("french")
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball-French stem of one lower-case word, accents folded afterwards."""
-    return fold_accents(_stemmer.stemWord(word))
+    """Snowball-French stem of one lower-case word, accents folded first so « securite » meets « sécurité »."""
+    folded = fold_accents(word)
+    stemmed = _stemmer.stemWord(folded)
+    if stemmed == folded and len(folded) > 6 and folded.endswith("ent"):
+        # Snowball keeps the 3rd-person plural « luttent »; stem « lutte » so it meets « lutte ».
+        return _stemmer.stemWord(folded[:-2])
+    return stemmed
 
 
 def words(text: str) -> list[str]:
@@ -50,7 +82,8 @@ def words(text: str) -> list[str]:
 
 def analyze(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Index terms of a text: words minus stopwords, stemmed and accent-folded."""
-    return [stem(w) for w in words(text) if fold_accents(w) not in stopwords]
+    folded = (fold_accents(w) for w in words(text))
+    return [stem(w) for w in folded if w not in stopwords]
 
 
 def analyze_query(text: str) -> list[str]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from kbchat.analyzer import analyze, analyze_query, fold_accents
 from kbchat.sentences import split_sentences
@@ -18,12 +19,20 @@ MAX_TOPICS_IN_REFUSAL = 6
 SENTENCE_WEIGHT_TYPE = 0.25
 SENTENCE_WEIGHT_RANK = 0.15
 RANKED_FOR_EVALUATION = 10
+EVIDENCE_WEIGHT_TYPE = 0.2
+PRECISE_TYPES = ("date", "number")
 
-_NUMBER_WORDS = r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|million|millions|milliard|milliards|dizaine|centaine|douzaine)"
+_NUMBER_WORDS = (
+    r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante"
+    r"|cent|cents|mille|million|millions|milliard|milliards|dizaine|centaine|douzaine)"
+)
 _MONTHS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "date": (
-        re.compile(r"\b(quand|quelle annee|quelle date|quel siecle|en quelle|depuis quand|jusqu'a quand|when|what year|what date)\b"),
+        re.compile(
+            r"\b(quand|quelle annee|quelle date|quel siecle|en quelle|depuis quand|jusqu'a quand"
+            r"|when|what year|what date)\b"
+        ),
         re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTHS}|siecle|annees? \d)\b"),
     ),
     "number": (
@@ -31,7 +40,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(rf"\d|\b{_NUMBER_WORDS}\b"),
     ),
     "place": (
-        re.compile(r"(\bou\b(?!\s+(bien|non)\b)|\bquel pays\b|\bquelle ville\b|\bquelle region\b|\bdans quel\b|\bwhere\b)"),
+        re.compile(
+            r"(\bou\b(?!\s+(bien|non)\b)|\bquel pays\b|\bquelle ville\b|\bquelle region\b|\bdans quel\b|\bwhere\b)"
+        ),
         re.compile(r"\b(a|au|aux|en|dans|pres de)\s+(l'|la |le |les )?[A-Z]"),
     ),
     "definition": (
@@ -110,7 +121,9 @@ def term_matched(term: str, present: set[str], acronyms: Mapping[str, list[str]]
     return bool(expansion) and all(t in present for t in expansion)
 
 
-def coverage(terms: Sequence[str], present: set[str], idf: Callable[[str], float], acronyms: Mapping[str, list[str]]) -> float:
+def coverage(
+    terms: Sequence[str], present: set[str], idf: Callable[[str], float], acronyms: Mapping[str, list[str]]
+) -> float:
     """IDF-weighted share of the question's terms that the text contains."""
     total = sum(idf(t) for t in terms)
     if total <= 0:
@@ -190,7 +203,9 @@ def compose_answer(
     best = candidates[0]
     passage = passages[best.passage_index]
     present = set(analyze(passage.chunk.context_text()))
-    evidence = coverage(terms, present, idf, acronyms) if terms else 0.0
+    kind = question_type(question)
+    typed = kind in PRECISE_TYPES and has_answer_type(best.sentence, kind)
+    evidence = coverage(terms, present, idf, acronyms) + EVIDENCE_WEIGHT_TYPE * typed if terms else 0.0
     if evidence < threshold:
         return refusal(topics, passages, evidence)
     chosen = [best]
@@ -212,7 +227,7 @@ def compose_answer(
     cited = [passages[i] for i in order]
     others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(cited))]
     quotes = {c.passage_index: c.sentence for c in reversed(chosen)}
-    sources = [_source(p, quotes.get(i, "")) for i, p in zip(order, cited)] + [_source(p) for p in others]
+    sources = [_source(p, quotes.get(i, "")) for i, p in zip(order, cited, strict=True)] + [_source(p) for p in others]
     return Answer(" ".join(parts), True, sources, evidence, list(passages))
 
 

@@ -6,8 +6,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from kbchat.config import Settings
 from kbchat.errors import KbchatError
@@ -24,10 +24,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     report = sync(_settings(args), dry_run=args.dry_run, rebuild=args.rebuild, show_progress=sys.stderr.isatty())
     if args.dry_run:
-        for label, sources in (("add", report.plan.added), ("update", report.plan.changed), ("remove", report.plan.removed)):
+        for label, sources in (
+            ("add", report.plan.added),
+            ("update", report.plan.changed),
+            ("remove", report.plan.removed),
+        ):
             for source in sources:
                 print(f"would {label}: {source}")
-    for source, message in report.errors.items():
+    for message in report.errors.values():
         print(f"error: {message}", file=sys.stderr)
     print(report.summary())
     return 1 if report.errors else 0

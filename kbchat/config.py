@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from kbchat.errors import ConfigError
 
@@ -21,13 +22,13 @@ class Settings:
     index_dir: Path = PROJECT_ROOT / "embeddings"
     data_dir: Path = PROJECT_ROOT / "data"
     embedding_model: str = BUNDLED_MODEL
-    chunk_tokens: int = 128
+    chunk_tokens: int = 256
     top_k: int = 5
     dense_fetch_k: int = 50
-    dense_weight: float = 0.3
-    lexical_k1: float = 1.2
-    lexical_b: float = 0.75
-    refusal_threshold: float = 0.5
+    dense_weight: float = 0.15
+    lexical_k1: float = 0.9
+    lexical_b: float = 0.4
+    refusal_threshold: float = 0.4
     max_answer_chars: int = 350
     admin_password: str = ""
     max_upload_mb: int = 20
@@ -44,7 +45,9 @@ class Settings:
             values[field.name] = _convert(field.name, field.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
-        return replace(settings, kb_dir=Path(settings.kb_dir), index_dir=Path(settings.index_dir), data_dir=Path(settings.data_dir))
+        return replace(
+            settings, kb_dir=Path(settings.kb_dir), index_dir=Path(settings.index_dir), data_dir=Path(settings.data_dir)
+        )
 
     def with_(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""

@@ -51,7 +51,9 @@ def load_sentence_transformer(name: str) -> SentenceTransformer:
         transformers.logging.disable_progress_bar()
         return SentenceTransformer(location, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any loader failure means the same thing to a person
-        raise ModelLoadError(f"The embedding model {name!r} could not be loaded offline ({type(exc).__name__}).") from exc
+        raise ModelLoadError(
+            f"The embedding model {name!r} could not be loaded offline ({type(exc).__name__})."
+        ) from exc
 
 
 class SentenceEmbeddings(Embeddings):

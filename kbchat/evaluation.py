@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from kbchat.analyzer import fold_accents
 from kbchat.config import Settings
@@ -106,7 +106,10 @@ def summarize(results: Sequence[ItemResult]) -> dict[str, float | int | None]:
         "hit@5": _mean([1.0 if r is not None and r <= 5 else 0.0 for r in ranks]),
         "mrr@10": _mean([1.0 / r if r else 0.0 for r in ranks]),
         "answer_accuracy": _mean(
-            [1.0 if r.answered and answer_correct(r.answer, r.item.expect_any, r.item.expect_all) else 0.0 for r in answerable]
+            [
+                1.0 if r.answered and answer_correct(r.answer, r.item.expect_any, r.item.expect_all) else 0.0
+                for r in answerable
+            ]
         ),
         "refusal_accuracy": _mean([0.0 if r.answered else 1.0 for r in unanswerable]),
         "false_refusal_rate": _mean([0.0 if r.answered else 1.0 for r in answerable]),
@@ -118,7 +121,7 @@ def summarize(results: Sequence[ItemResult]) -> dict[str, float | int | None]:
 def parse_item(raw: dict) -> EvalItem:
     """An EvalItem from one JSONL object."""
     if not isinstance(raw.get("question"), str):
-        raise KbchatError("Every evaluation line needs a \"question\" string.")
+        raise KbchatError('Every evaluation line needs a "question" string.')
     return EvalItem(
         question=raw["question"],
         answerable=bool(raw.get("answerable", True)),
@@ -205,4 +208,3 @@ def format_table(metrics: dict[str, float | int | None]) -> str:
     width = max(len(k) for k in METRIC_KEYS)
     rows = [f"{key:<{width}}  {'—' if metrics[key] is None else metrics[key]}" for key in METRIC_KEYS]
     return "\n".join(rows)
-

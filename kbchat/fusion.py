@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 
 def normalize_max(scores: Mapping[str, float]) -> dict[str, float]:
@@ -30,8 +30,7 @@ def convex_fusion(
     lex = normalize_max(lexical)
     den = normalize_minmax(dense)
     fused = {
-        key: (1.0 - dense_weight) * lex.get(key, 0.0) + dense_weight * den.get(key, 0.0)
-        for key in set(lex) | set(den)
+        key: (1.0 - dense_weight) * lex.get(key, 0.0) + dense_weight * den.get(key, 0.0) for key in set(lex) | set(den)
     }
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from kbchat.acronyms import find_acronyms
 from kbchat.analyzer import analyze
@@ -173,9 +173,13 @@ def _apply(
             tokens[chunk.chunk_id] = analyze(chunk.context_text())
         chunks = sorted(chunks + new_chunks, key=lambda c: (c.source, c.position))
         if dense.ids() != {c.chunk_id for c in chunks}:
-            raise KbchatError("The dense and lexical stores disagree on the chunk ids; run `python ingest.py --rebuild`.")
+            raise KbchatError(
+                "The dense and lexical stores disagree on the chunk ids; run `python ingest.py --rebuild`."
+            )
         ids = [c.chunk_id for c in chunks]
-        LexicalIndex.build(ids, [tokens[i] for i in ids], settings.lexical_k1, settings.lexical_b).save(folder / "lexical")
+        LexicalIndex.build(ids, [tokens[i] for i in ids], settings.lexical_k1, settings.lexical_b).save(
+            folder / "lexical"
+        )
         write_chunks(folder, chunks, tokens)
         new_manifest = Manifest(
             embedding_model=embeddings.name,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from kbchat.chunking import Block
 from kbchat.errors import DocumentError
@@ -55,6 +55,7 @@ class _Outline:
         self.levels: list[tuple[int, str]] = []
         self.blocks: list[Block] = []
         self.first_heading: str = ""
+        self.title_is_first_heading = True
 
     def heading(self, level: int, text: str) -> None:
         """Enter a heading of the given level."""
@@ -70,7 +71,8 @@ class _Outline:
         text = _clean(text)
         if not text:
             return
-        path = tuple(t for lv, t in self.levels if not (lv == 1 and t == self.first_heading))
+        strip = self.first_heading if self.title_is_first_heading else None
+        path = tuple(t for lv, t in self.levels if not (lv == 1 and t == strip))
         self.blocks.append(Block(path, text))
 
 
@@ -124,7 +126,9 @@ def parse_html(text: str) -> tuple[str, list[Block]]:
     outline = _Outline()
     page_title = _clean(soup.title.get_text()) if soup.title else ""
     body = soup.body or soup
-    for element in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "pre", "blockquote", "dd", "dt"]):
+    for element in body.find_all(
+        ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "pre", "blockquote", "dd", "dt"]
+    ):
         if element.find_parent(["p", "li", "td", "th", "pre", "blockquote"]) is not None:
             continue
         if element.name.startswith("h") and len(element.name) == 2:
@@ -160,6 +164,7 @@ def parse_docx(path: Path) -> tuple[str, list[Block]]:
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
         if style == "Title":
             title = title or _clean(paragraph.text)
+            outline.title_is_first_heading = False
         elif style.startswith("Heading"):
             level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
             outline.heading(level, paragraph.text)

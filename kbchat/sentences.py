@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = frozenset(
-    "m mm mme mmes mlle mlles dr pr me mgr st ste art al av bd cf chap coll ed éd env ex fig hab "
-    "ibid id jr min max n no nº p pp par réf resp s sq ss suiv t vol vs dir ca c.-à-d i.e e.g "
-    "janv févr fév avr juil sept oct nov déc lun mar mer jeu ven sam dim vii viii ix".split()
+    (
+        "m mm mme mmes mlle mlles dr pr me mgr st ste art al av bd cf chap coll ed éd env ex fig hab ibid id "
+        "jr min max n no nº p pp par réf resp s sq ss suiv t vol vs dir ca c.-à-d i.e e.g janv févr fév avr "
+        "juil sept oct nov déc lun mar mer jeu ven sam dim vii viii ix "
+    ).split()
 )
 
 # A candidate boundary: terminal punctuation (and closing quotes/brackets), then space, then a sentence start.
-_BOUNDARY = re.compile(r"([.!?…]+[»”\"')\]]*)(\s+)(?=[«“\"(\[]?\s*[A-ZÀ-ÖØ-Þ0-9«“\"(\[])")
+_BOUNDARY = re.compile(r"([.!?…]+(?:\s?[»”\"')\]])*)(\s+)(?=[«“\"(\[]?\s*[A-ZÀ-ÖØ-Þ0-9«“\"(\[])")
 
 
 def _ends_with_abbreviation(text: str) -> bool:

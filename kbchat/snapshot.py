@@ -7,11 +7,11 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from kbchat.chunking import Chunk
 from kbchat.errors import IndexBusyError, IndexMissingError
@@ -63,7 +63,7 @@ class Manifest:
 
 def now_iso() -> str:
     """The current UTC time, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def current_snapshot(index_dir: Path) -> Path | None:
@@ -96,7 +96,7 @@ def read_manifest(folder: Path) -> Manifest:
 
 def new_snapshot(index_dir: Path) -> Path:
     """Create an empty, not yet current, snapshot folder."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     folder = index_dir / SNAPSHOTS / f"{stamp}-{uuid.uuid4().hex[:8]}"
     folder.mkdir(parents=True)
     return folder

@@ -1,0 +1,54 @@
+"""The French analyzer, on a table of inputs and outputs."""
+
+import pytest
+
+from kbchat.analyzer import analyze, analyze_query, fold_accents, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Élève Œuvre", "Eleve OEuvre"),
+        ("coopération", "cooperation"),
+        ("à l’étranger", "a l’etranger"),
+    ],
+)
+def test_fold_accents(text: str, expected: str) -> None:
+    assert fold_accents(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("L'État", ["état"]),
+        ("qu’il l’a dit", ["il", "a", "dit"]),
+        ("jusqu'à aujourd'hui", ["à", "aujourd", "hui"]),
+        ("police-secours 2010", ["police", "secours", "2010"]),
+    ],
+)
+def test_words_strip_elisions(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("La coopération internationale", ["cooper", "international"]),
+        ("les coopérations INTERNATIONALES", ["cooper", "international"]),
+        ("l'expertise des experts", ["expertis", "expert"]),
+        ("Créée en 2010", ["cree", "2010"]),
+        ("de la et le", []),
+    ],
+)
+def test_analyze(text: str, expected: list[str]) -> None:
+    assert analyze(text) == expected
+
+
+def test_query_analysis_drops_question_words() -> None:
+    assert analyze_query("Quand la DCI a-t-elle été créée ?") == ["dci", "cree"]
+    assert analyze_query("Combien d'experts ?") == ["expert"]
+    assert analyze_query("When was the DCI created?") == ["dci", "created"]
+
+
+def test_document_and_query_agree_on_accents() -> None:
+    assert analyze("sécurité intérieure") == analyze_query("securite interieure")

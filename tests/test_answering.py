@@ -1,0 +1,110 @@
+"""Answer selection and refusal, on tables of inputs and outputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from kbchat.answering import REFUSAL_MESSAGE, compose_answer, coverage, has_answer_type, question_type, trim_to
+from kbchat.chunking import Chunk
+from kbchat.retrieval import Passage
+
+
+def passage(text: str, score: float = 1.0, headings: tuple[str, ...] = ()) -> Passage:
+    chunk = Chunk(f"id-{abs(hash(text))}", "dci.md", "La DCI", headings, text, 0)
+    return Passage(chunk, score, score, 0.0)
+
+
+def idf(term: str) -> float:
+    return 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quand la DCI a-t-elle été créée ?", "date"),
+        ("En quelle année la DCI a-t-elle été créée ?", "date"),
+        ("When was the DCI created?", "date"),
+        ("Combien d'experts ?", "number"),
+        ("How many experts?", "number"),
+        ("Où sont affectés les policiers ?", "place"),
+        ("Qu'est-ce que la DCI ?", "definition"),
+        ("Qui dirige la DCI ?", "person"),
+        ("Quel est le but des partenariats ?", None),
+    ],
+)
+def test_question_type(question: str, expected: str | None) -> None:
+    assert question_type(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "expected"),
+    [
+        ("Créée en 2010, la DCI agit.", "date", True),
+        ("La DCI agit.", "date", False),
+        ("Il y a 18 experts.", "number", True),
+        ("Il y a dix-huit experts.", "number", True),
+        ("Ils sont affectés à Paris.", "place", True),
+        ("La DCI agit.", None, False),
+    ],
+)
+def test_has_answer_type(sentence: str, kind: str | None, expected: bool) -> None:
+    assert has_answer_type(sentence, kind) is expected
+
+
+@pytest.mark.parametrize(
+    ("terms", "present", "acronyms", "expected"),
+    [
+        (["dci", "cree"], {"dci", "cree"}, {}, 1.0),
+        (["dci", "cree"], {"cree"}, {}, 0.5),
+        (
+            ["dci", "cree"],
+            {"direct", "cooper", "international", "cree"},
+            {"dci": ["direct", "cooper", "international"]},
+            1.0,
+        ),
+        (["dci", "cree"], {"direct", "cree"}, {"dci": ["direct", "cooper", "international"]}, 0.5),
+        ([], {"x"}, {}, 0.0),
+    ],
+)
+def test_coverage(terms: list[str], present: set[str], acronyms: dict, expected: float) -> None:
+    assert coverage(terms, present, idf, acronyms) == expected
+
+
+def test_trim_keeps_matching_words_within_limit() -> None:
+    sentence = " ".join(["avant"] * 60 + ["coopération", "2010"] + ["après"] * 60)
+    trimmed = trim_to(sentence, 80, ["cooper"])
+    assert len(trimmed) <= 80 and "coopération" in trimmed and trimmed.startswith("…") and trimmed.endswith("…")
+    assert trim_to("Court.", 80, []) == "Court."
+
+
+def test_picks_the_typed_sentence_and_cites_it() -> None:
+    passages = [
+        passage("La DCI agit à l'étranger. Elle a été créée en 2010 par le ministère."),
+        passage("La DCI coopère avec la police."),
+    ]
+    answer = compose_answer("Quand la DCI a-t-elle été créée ?", passages, idf, {}, threshold=0.4, max_chars=350)
+    assert answer.answered
+    assert answer.answer.startswith("Elle a été créée en 2010 par le ministère. [1]")
+    assert answer.sources[0].text == passages[0].chunk.text
+    assert answer.sources[0].quote in answer.sources[0].text
+
+
+def test_refuses_weak_evidence_and_lists_topics() -> None:
+    passages = [passage("La DCI coopère avec la police.")]
+    answer = compose_answer(
+        "Quel est le budget de la DCI ?", passages, idf, {}, threshold=0.6, max_chars=350, topics=["Réseau", "Missions"]
+    )
+    assert not answer.answered and answer.sources == []
+    assert answer.answer == f"{REFUSAL_MESSAGE} Elle couvre notamment : Réseau ; Missions."
+
+
+def test_refuses_without_passages() -> None:
+    assert not compose_answer("Quoi ?", [], idf, {}, threshold=0.4, max_chars=350).answered
+
+
+@pytest.mark.parametrize("limit", [120, 200, 350])
+def test_answer_never_exceeds_limit(limit: int) -> None:
+    long = "La coopération " + "technique " * 80 + "est ancienne."
+    passages = [passage(long), passage("La coopération technique aide les pays demandeurs.")]
+    answer = compose_answer("Que fait la coopération technique ?", passages, idf, {}, threshold=0.1, max_chars=limit)
+    assert answer.answered and len(answer.answer) <= limit and "[1]" in answer.answer

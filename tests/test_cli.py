@@ -1,0 +1,92 @@
+"""The CLI's contract, run as a person runs it: a subprocess with the real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kbchat.config import PROJECT_ROOT
+
+from .conftest import DCI_QUESTIONS
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("cli")
+    shutil.copytree(PROJECT_ROOT / "kb", root / "kb")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KBCHAT_")}
+    env |= {"KBCHAT_KB_DIR": str(root / "kb"), "KBCHAT_INDEX_DIR": str(root / "index"), "HF_HUB_OFFLINE": "1"}
+    return env
+
+
+def test_ask_before_ingest_is_one_sentence(cli_env: dict[str, str], tmp_path: Path) -> None:
+    result = run("-m", "kbchat", "ask", "--index", str(tmp_path / "none"), "Quand ?", env=cli_env)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "python ingest.py" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ingest_then_ask_json(cli_env: dict[str, str]) -> None:
+    dry = run("ingest.py", "--dry-run", env=cli_env)
+    assert dry.returncode == 0 and "would add: direction-cooperation-internationale.md" in dry.stdout
+    first = run("ingest.py", env=cli_env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().splitlines()[-1].startswith("1 added, 0 updated, 0 removed, 0 unchanged;")
+    second = run("ingest.py", env=cli_env)
+    assert second.stdout.strip().startswith("0 added, 0 updated, 0 removed, 1 unchanged;")
+
+    result = run("-m", "kbchat", "ask", "--json", "En quelle année la DCI a-t-elle été créée ?", env=cli_env)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"answer", "answered", "sources"}
+    assert payload["answered"] is True and "2010" in payload["answer"] and "[1]" in payload["answer"]
+    for source in payload["sources"]:
+        assert set(source) == {"source", "title", "section", "chunk_id", "score", "text"}
+    assert payload["sources"][0]["source"] == "direction-cooperation-internationale.md"
+    assert "2010" in payload["sources"][0]["text"]
+
+    refused = json.loads(
+        run("-m", "kbchat", "ask", "--json", "Quelle est la capitale de l'Australie ?", env=cli_env).stdout
+    )
+    assert refused["answered"] is False and refused["sources"] == []
+    assert refused["answer"].startswith("Je n'ai pas trouvé cette information dans la base de connaissances.")
+
+    plain = run("-m", "kbchat", "ask", "Combien d'experts en sécurité civile ?", env=cli_env)
+    assert "18" in plain.stdout and "[1] La direction de la coopération internationale" in plain.stdout
+
+
+def test_eval_json_keys(cli_env: dict[str, str]) -> None:
+    run("ingest.py", env=cli_env)
+    result = run("-m", "kbchat", "eval", "--questions", str(DCI_QUESTIONS), "--json", env=cli_env)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    assert list(metrics) == [
+        "questions",
+        "hit@1",
+        "hit@5",
+        "mrr@10",
+        "answer_accuracy",
+        "refusal_accuracy",
+        "false_refusal_rate",
+        "p50_ms",
+        "p95_ms",
+    ]
+    table = run("-m", "kbchat", "eval", "--questions", str(DCI_QUESTIONS), env=cli_env)
+    assert "answer_accuracy" in table.stdout and "{" not in table.stdout
+
+
+def test_eval_unreadable_question_file(cli_env: dict[str, str], tmp_path: Path) -> None:
+    result = run("-m", "kbchat", "eval", "--questions", str(tmp_path / "absent.jsonl"), env=cli_env)
+    assert result.returncode == 1 and "could not be read" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,39 @@
+"""Settings: defaults, KBCHAT_* overrides, explicit overrides, bad values."""
+
+from pathlib import Path
+
+import pytest
+
+from kbchat.config import BUNDLED_MODEL, PROJECT_ROOT, Settings
+from kbchat.errors import ConfigError
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env(env={})
+    assert settings.kb_dir == PROJECT_ROOT / "kb" and settings.index_dir == PROJECT_ROOT / "embeddings"
+    assert settings.embedding_model == BUNDLED_MODEL and settings.max_answer_chars == 350
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "field", "expected"),
+    [
+        ("KBCHAT_KB_DIR", "/tmp/kb", "kb_dir", Path("/tmp/kb")),
+        ("KBCHAT_INDEX_DIR", "/tmp/idx", "index_dir", Path("/tmp/idx")),
+        ("KBCHAT_TOP_K", "7", "top_k", 7),
+        ("KBCHAT_DENSE_WEIGHT", "0.5", "dense_weight", 0.5),
+        ("KBCHAT_EMBEDDING_MODEL", "/models/x", "embedding_model", "/models/x"),
+        ("KBCHAT_ADMIN_PASSWORD", "s3cret", "admin_password", "s3cret"),
+    ],
+)
+def test_environment_overrides(name: str, raw: str, field: str, expected: object) -> None:
+    assert getattr(Settings.from_env(env={name: raw}), field) == expected
+
+
+def test_explicit_override_beats_environment() -> None:
+    settings = Settings.from_env(env={"KBCHAT_INDEX_DIR": "/a"}, index_dir="/b", kb_dir=None)
+    assert settings.index_dir == Path("/b") and settings.kb_dir == PROJECT_ROOT / "kb"
+
+
+def test_bad_number_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="KBCHAT_TOP_K"):
+        Settings.from_env(env={"KBCHAT_TOP_K": "many"})

@@ -1,0 +1,33 @@
+"""The DCI question set: every answerable question answered, correct and cited; every other refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from kbchat.evaluation import answer_correct, read_questions
+from kbchat.knowledge_base import KnowledgeBase
+
+from .conftest import DCI_QUESTIONS
+
+ITEMS = read_questions(DCI_QUESTIONS)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=[i.question for i in ITEMS])
+def test_dci_question(dci_kb: KnowledgeBase, item) -> None:
+    answer = dci_kb.ask(item.question, list(item.history))
+    if not item.answerable:
+        assert not answer.answered, answer.answer
+        return
+    assert answer.answered, f"refused (evidence {answer.evidence:.2f})"
+    assert answer_correct(answer.answer, item.expect_any, item.expect_all), answer.answer
+    assert len(answer.answer) <= 350 and "[1]" in answer.answer
+    assert answer.sources[0].source == item.source
+    for quote_source in answer.sources:
+        if quote_source.quote:
+            assert quote_source.quote in quote_source.text
+
+
+def test_set_covers_required_kinds() -> None:
+    assert sum(not i.answerable for i in ITEMS) >= 5
+    assert any(i.history for i in ITEMS)
+    assert any(i.question.startswith("When") for i in ITEMS if i.answerable)

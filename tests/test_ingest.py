@@ -1,0 +1,163 @@
+"""Incremental ingest against a real Chroma and the real model, in temporary folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kbchat import vector_store
+from kbchat.config import Settings
+from kbchat.errors import IndexMissingError, KbchatError, ModelMismatchError
+from kbchat.ingest import plan_sync, sync
+from kbchat.knowledge_base import open_knowledge_base
+from kbchat.snapshot import current_snapshot, read_manifest, snapshot_version
+
+RESEAU = "# Réseau\n\nSon réseau compte près de 300 policiers et gendarmes.\n"
+MISSIONS = "# Missions\n\nLa coopération opérationnelle lutte contre la criminalité internationale.\n"
+
+
+def store_ids(settings: Settings) -> tuple[set[str], set[str], set[str]]:
+    """Chunk ids held by Chroma, by the lexical index, and by the manifest."""
+    folder = current_snapshot(settings.index_dir)
+    assert folder is not None
+    kb = open_knowledge_base(settings)
+    dense = kb.retriever.dense.ids()
+    kb.close()
+    lexical = set(json.loads((folder / "lexical" / "ids.json").read_text()))
+    manifest = {i for d in read_manifest(folder).documents.values() for i in d.chunk_ids}
+    return dense, lexical, manifest
+
+
+def write(settings: Settings, name: str, text: str) -> None:
+    path = settings.kb_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "expected"),
+    [
+        ({"a": "1", "b": "2"}, {}, (["a", "b"], [], [], [])),
+        ({"a": "1", "b": "3"}, {"a": "1", "b": "2"}, ([], ["b"], [], ["a"])),
+        ({"a": "1"}, {"a": "1", "c": "9"}, ([], [], ["c"], ["a"])),
+        ({}, {}, ([], [], [], [])),
+    ],
+)
+def test_plan_sync(now: dict, before: dict, expected: tuple) -> None:
+    plan = plan_sync(now, before)
+    assert (plan.added, plan.changed, plan.removed, plan.unchanged) == expected
+
+
+def test_add_modify_delete_and_unchanged(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    write(settings, "missions.md", MISSIONS)
+    first = sync(settings)
+    assert (first.plan.added, first.embedded) == (["missions.md", "reseau.md"], first.chunks)
+    dense, lexical, manifest = store_ids(settings)
+    assert dense == lexical == manifest and len(dense) == first.chunks
+
+    version = snapshot_version(settings.index_dir)
+    again = sync(settings)
+    assert again.embedded == 0 and again.plan.unchanged == ["missions.md", "reseau.md"]
+    assert snapshot_version(settings.index_dir) == version
+
+    missions_ids = set(read_manifest(current_snapshot(settings.index_dir)).documents["missions.md"].chunk_ids)
+    write(settings, "reseau.md", RESEAU.replace("300", "310"))
+    changed = sync(settings)
+    assert changed.plan.changed == ["reseau.md"] and changed.plan.unchanged == ["missions.md"]
+    assert changed.embedded == len(read_manifest(current_snapshot(settings.index_dir)).documents["reseau.md"].chunk_ids)
+    dense, lexical, manifest = store_ids(settings)
+    assert dense == lexical == manifest and missions_ids <= dense
+    kb = open_knowledge_base(settings)
+    assert "310" in kb.ask("Combien de policiers et gendarmes compte le réseau ?").answer
+    kb.close()
+
+    (settings.kb_dir / "missions.md").unlink()
+    removed = sync(settings)
+    assert removed.plan.removed == ["missions.md"] and removed.embedded == 0
+    dense, lexical, manifest = store_ids(settings)
+    assert dense == lexical == manifest and not (missions_ids & dense)
+    assert removed.summary() == "0 added, 0 updated, 1 removed, 1 unchanged; 1 chunks in the index."
+
+
+def test_dry_run_changes_nothing(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    sync(settings)
+    version = snapshot_version(settings.index_dir)
+    before = sorted(p.relative_to(settings.index_dir) for p in settings.index_dir.rglob("*"))
+    write(settings, "missions.md", MISSIONS)
+    (settings.kb_dir / "reseau.md").unlink()
+    report = sync(settings, dry_run=True)
+    assert (report.plan.added, report.plan.removed, report.dry_run) == (["missions.md"], ["reseau.md"], True)
+    assert report.summary().startswith("Dry run, would apply: 1 added, 0 updated, 1 removed")
+    assert snapshot_version(settings.index_dir) == version
+    assert sorted(p.relative_to(settings.index_dir) for p in settings.index_dir.rglob("*")) == before
+
+
+def test_dry_run_without_index_creates_nothing(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    assert sync(settings, dry_run=True).plan.added == ["reseau.md"]
+    assert current_snapshot(settings.index_dir) is None
+    with pytest.raises(IndexMissingError):
+        open_knowledge_base(settings)
+
+
+def test_rebuild_embeds_everything(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    first = sync(settings)
+    rebuilt = sync(settings, rebuild=True)
+    assert rebuilt.plan.added == ["reseau.md"] and rebuilt.embedded == first.chunks
+    assert len(list((settings.index_dir / "snapshots").iterdir())) <= 2
+
+
+def test_other_model_is_refused(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    sync(settings)
+    other = settings.with_(embedding_model=str(settings.kb_dir))
+    with pytest.raises(ModelMismatchError, match="--rebuild"):
+        sync(other)
+    with pytest.raises(ModelMismatchError, match="--rebuild"):
+        open_knowledge_base(other)
+
+
+def test_crash_half_way_keeps_previous_index(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(settings, "reseau.md", RESEAU)
+    sync(settings)
+    version = snapshot_version(settings.index_dir)
+    for i in range(3):
+        write(settings, f"doc{i}.md", MISSIONS.replace("Missions", f"Missions {i}") + "\n\n" + "Texte. " * 200)
+    calls = {"n": 0}
+    original = vector_store.DenseStore.add
+
+    def failing_add(self: vector_store.DenseStore, chunks: list) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        original(self, chunks)
+
+    monkeypatch.setattr(vector_store.DenseStore, "add", failing_add)
+    monkeypatch.setattr("kbchat.ingest.EMBED_BATCH", 1)
+    with pytest.raises(RuntimeError):
+        sync(settings)
+    assert snapshot_version(settings.index_dir) == version
+    assert [p.name for p in (settings.index_dir / "snapshots").iterdir()] == [version]
+    kb = open_knowledge_base(settings)
+    assert kb.ask("Combien de policiers compte le réseau ?").answered
+    kb.close()
+
+
+def test_unreadable_file_reported_others_indexed(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    (settings.kb_dir / "casse.pdf").write_bytes(b"%PDF-1.4 not really")
+    report = sync(settings)
+    assert list(report.errors) == ["casse.pdf"] and report.plan.added == ["reseau.md"]
+    assert "1 failed" in report.summary()
+    assert sync(settings, dry_run=True).plan.added == ["casse.pdf"]
+
+
+def test_missing_kb_folder(tmp_path: Path) -> None:
+    settings = Settings.from_env(env={}).with_(kb_dir=tmp_path / "absent", index_dir=tmp_path / "index")
+    with pytest.raises(KbchatError, match="does not exist"):
+        sync(settings)
