@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kbchat.analyzer import analyze, analyze_query, fold_accents
+from kbchat.conversation import retrieval_context
 from kbchat.sentences import split_sentences
 
 if TYPE_CHECKING:
@@ -16,10 +17,7 @@ if TYPE_CHECKING:
 
 REFUSAL_MESSAGE = "Je n'ai pas trouvé cette information dans la base de connaissances."
 MAX_TOPICS_IN_REFUSAL = 6
-SENTENCE_WEIGHT_TYPE = 0.25
-SENTENCE_WEIGHT_RANK = 0.15
 RANKED_FOR_EVALUATION = 10
-EVIDENCE_WEIGHT_TYPE = 0.2
 PRECISE_TYPES = ("date", "number")
 
 _NUMBER_WORDS = (
@@ -54,6 +52,22 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+"),
     ),
 }
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """The weights of answer selection and of the evidence behind a refusal (measured in bench/)."""
+
+    type_weight: float = 0.25
+    rank_weight: float = 0.8
+    second_ratio: float = 0.0
+    second: str = "best-fit"
+    evidence_type_weight: float = 0.2
+    prefer_typed: bool = True
+    typed_min_ratio: float = 0.5
+
+
+DEFAULT_POLICY = AnswerPolicy()
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,7 @@ class Candidate:
     """A sentence of a retrieved passage, scored as an answer."""
 
     passage_index: int
+    sentence_index: int
     sentence: str
     score: float
 
@@ -166,6 +181,7 @@ def score_sentences(
     passages: Sequence[Passage],
     idf: Callable[[str], float],
     acronyms: Mapping[str, list[str]],
+    policy: AnswerPolicy = DEFAULT_POLICY,
 ) -> list[Candidate]:
     """Every sentence of the passages, best answer first."""
     kind = question_type(question)
@@ -173,14 +189,14 @@ def score_sentences(
     candidates: list[Candidate] = []
     for index, passage in enumerate(passages):
         context = set(analyze(" ".join((passage.chunk.title, *passage.chunk.headings))))
-        for sentence in split_sentences(passage.chunk.text):
+        for position, sentence in enumerate(split_sentences(passage.chunk.text)):
             present = set(analyze(sentence)) | context
             score = (
                 coverage(terms, present, idf, acronyms)
-                + SENTENCE_WEIGHT_TYPE * has_answer_type(sentence, kind)
-                + SENTENCE_WEIGHT_RANK * passage.score / top
+                + policy.type_weight * has_answer_type(sentence, kind)
+                + policy.rank_weight * passage.score / top
             )
-            candidates.append(Candidate(index, sentence, score))
+            candidates.append(Candidate(index, position, sentence, score))
     return sorted(candidates, key=lambda c: (-c.score, c.passage_index))
 
 
@@ -194,41 +210,69 @@ def compose_answer(
     max_chars: int,
     topics: Sequence[str] = (),
     top_k: int = 5,
+    policy: AnswerPolicy = DEFAULT_POLICY,
+    context: str = "",
 ) -> Answer:
     """Quote the one or two best sentences with citations, or refuse when the evidence is weak."""
-    terms = analyze_query(question)
-    candidates = score_sentences(question, terms, passages, idf, acronyms)
+    terms = analyze_query(f"{context} {question}")
+    candidates = score_sentences(question, terms, passages, idf, acronyms, policy)
     if not candidates:
         return refusal(topics, passages)
-    best = candidates[0]
+    kind = question_type(question)
+    best = _best_candidate(candidates, kind, policy)
     passage = passages[best.passage_index]
     present = set(analyze(passage.chunk.context_text()))
-    kind = question_type(question)
     typed = kind in PRECISE_TYPES and has_answer_type(best.sentence, kind)
-    evidence = coverage(terms, present, idf, acronyms) + EVIDENCE_WEIGHT_TYPE * typed if terms else 0.0
+    evidence = coverage(terms, present, idf, acronyms) + policy.evidence_type_weight * typed if terms else 0.0
     if evidence < threshold:
         return refusal(topics, passages, evidence)
-    chosen = [best]
     marker_room = len(" [1]")
-    second = next((c for c in candidates[1:] if c.sentence != best.sentence), None)
-    if second is not None and second.score >= 0.75 * best.score:
-        extra = len(best.sentence) + len(second.sentence) + 2 * marker_room + 1
-        if extra <= max_chars:
-            chosen.append(second)
+    chosen = [best, *_second_sentence(best, candidates, max_chars - len(best.sentence) - 2 * marker_room - 1, policy)]
+    chosen.sort(key=lambda c: (c.passage_index != best.passage_index, c.passage_index, c.sentence_index))
     order: list[int] = []
     for candidate in chosen:
         if candidate.passage_index not in order:
             order.append(candidate.passage_index)
-    parts = []
-    for candidate in chosen:
-        number = order.index(candidate.passage_index) + 1
+    parts: list[str] = []
+    for position, candidate in enumerate(chosen):
         room = max_chars - marker_room - (len(" ".join(parts)) + 1 if parts else 0)
-        parts.append(f"{trim_to(candidate.sentence, room, terms)} [{number}]")
+        parts.append(trim_to(candidate.sentence, room, terms))
+        following = chosen[position + 1] if position + 1 < len(chosen) else None
+        if following is None or following.passage_index != candidate.passage_index:
+            parts[-1] += f" [{order.index(candidate.passage_index) + 1}]"
     cited = [passages[i] for i in order]
     others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(cited))]
     quotes = {c.passage_index: c.sentence for c in reversed(chosen)}
     sources = [_source(p, quotes.get(i, "")) for i, p in zip(order, cited, strict=True)] + [_source(p) for p in others]
     return Answer(" ".join(parts), True, sources, evidence, list(passages))
+
+
+def _best_candidate(candidates: Sequence[Candidate], kind: str | None, policy: AnswerPolicy) -> Candidate:
+    """The best sentence; for a date or number question, the best one that holds a date or number."""
+    if policy.prefer_typed and kind in PRECISE_TYPES:
+        typed = [c for c in candidates if has_answer_type(c.sentence, kind)]
+        if typed and typed[0].score >= policy.typed_min_ratio * candidates[0].score:
+            return typed[0]
+    return candidates[0]
+
+
+def _second_sentence(
+    best: Candidate, candidates: Sequence[Candidate], room: int, policy: AnswerPolicy
+) -> list[Candidate]:
+    """The sentence that completes the answer within room characters, if one scores high enough."""
+    eligible = [
+        c
+        for c in candidates
+        if c.sentence != best.sentence and len(c.sentence) <= room and c.score >= policy.second_ratio * best.score
+    ]
+    if policy.second == "adjacent":
+        neighbours = [
+            c
+            for c in eligible
+            if c.passage_index == best.passage_index and abs(c.sentence_index - best.sentence_index) == 1
+        ]
+        eligible = neighbours or eligible
+    return eligible[:1]
 
 
 def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: float = 0.0) -> Answer:
@@ -246,9 +290,9 @@ def _source(passage: Passage, quote: str = "") -> Source:
 
 
 def answer_question(retriever: Retriever, question: str, settings: Settings, history: Sequence[str]) -> Answer:
-    """Retrieve for the question (with the conversation's context) and compose the answer."""
-    query = " ".join([*history[-1:], question]) if history else question
-    ranked = retriever.search(query, RANKED_FOR_EVALUATION)
+    """Retrieve for the question, with the previous question when it is a follow-up, and compose the answer."""
+    context = retrieval_context(question, history)
+    ranked = retriever.search(f"{context} {question}".strip(), RANKED_FOR_EVALUATION)
     answer = compose_answer(
         question,
         ranked[: settings.top_k],
@@ -258,5 +302,6 @@ def answer_question(retriever: Retriever, question: str, settings: Settings, his
         max_chars=settings.max_answer_chars,
         topics=retriever.topics,
         top_k=settings.top_k,
+        context=context,
     )
     return replace(answer, ranked=ranked)

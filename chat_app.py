@@ -1,0 +1,17 @@
+"""The Streamlit app: `streamlit run chat_app.py` serves the chat page and the staff console."""
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import streamlit as st  # noqa: E402
+
+from kbchat.ui import chat_page, console_page  # noqa: E402
+
+st.set_page_config(page_title="Assistant DCI", page_icon="💬", layout="centered")
+pages = [
+    st.Page(chat_page.render, title="Assistant", icon="💬", url_path="chat", default=True),
+    st.Page(console_page.render, title="Console de gestion", icon="🗂️", url_path="console"),
+]
+st.navigation(pages).run()

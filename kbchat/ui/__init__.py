@@ -1,0 +1,1 @@
+"""The Streamlit pages: the chat and the staff console."""

@@ -1,0 +1,52 @@
+"""Process-wide resources of the pages: the knowledge base, loaded once per index version."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kbchat.answering import Answer
+from kbchat.config import Settings
+from kbchat.conversation import example_questions
+from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
+from kbchat.snapshot import snapshot_version
+
+MAX_EXAMPLES = 4
+
+
+def current_settings() -> Settings:
+    """Settings from the environment, with the admin password also read from st.secrets."""
+    settings = Settings.from_env()
+    if not settings.admin_password:
+        try:
+            secret = st.secrets.get("admin_password", "")
+        except (FileNotFoundError, KeyError, AttributeError):
+            secret = ""
+        except Exception:  # noqa: BLE001 - a malformed secrets.toml must not break the chat
+            secret = ""
+        if secret:
+            settings = settings.with_(admin_password=str(secret))
+    return settings
+
+
+@st.cache_resource(max_entries=2, show_spinner="Chargement du modèle et de l'index…")
+def _load(settings: Settings, version: str) -> KnowledgeBase:
+    """Open the snapshot named by version (cached per settings and version)."""
+    return open_knowledge_base(settings)
+
+
+def knowledge_base(settings: Settings) -> KnowledgeBase:
+    """The served knowledge base, reloaded when ingest has published a new snapshot."""
+    return _load(settings, snapshot_version(settings.index_dir))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def examples(_kb: KnowledgeBase, version: str) -> list[str]:
+    """Up to four example questions from the section headings that the knowledge base does answer."""
+    found: list[str] = []
+    for question in example_questions(_kb.topics()[1:] + _kb.topics()[:1]):
+        answer: Answer = _kb.ask(question)
+        if answer.answered:
+            found.append(question)
+        if len(found) == MAX_EXAMPLES:
+            break
+    return found

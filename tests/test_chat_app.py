@@ -1,0 +1,185 @@
+"""The chat page and the staff console, driven by Streamlit's AppTest on a real index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kbchat.config import PROJECT_ROOT, Settings
+from kbchat.conversation import plain_text
+from kbchat.feedback import FeedbackStore
+from kbchat.ingest import sync
+
+from .conftest import make_settings
+
+APP = str(PROJECT_ROOT / "chat_app.py")
+CONSOLE = "from kbchat.ui import console_page\nconsole_page.render()\n"
+TIMEOUT = 120
+PASSWORD = "mot-de-passe-de-test"
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("app")
+    settings = make_settings(root)
+    shutil.copytree(PROJECT_ROOT / "kb", settings.kb_dir)
+    sync(settings)
+    return settings
+
+
+@pytest.fixture
+def env(indexed: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(indexed.kb_dir))
+    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(indexed.index_dir))
+    monkeypatch.setenv("KBCHAT_DATA_DIR", str(indexed.data_dir))
+    monkeypatch.setenv("KBCHAT_ADMIN_PASSWORD", PASSWORD)
+    return indexed
+
+
+def chat(app: AppTest, question: str) -> AppTest:
+    app.chat_input[0].set_value(question).run(timeout=TIMEOUT)
+    assert not app.exception, app.exception
+    return app
+
+
+def last_answer(app: AppTest) -> str:
+    return plain_text(app.chat_message[-1].markdown[0].value)
+
+
+def started() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_welcome_and_example_click(env: Settings) -> None:
+    app = started()
+    assert "Direction de la coopération internationale" in app.chat_message[0].markdown[0].value
+    examples = [b for b in app.button if str(b.key).startswith("example-")]
+    assert 3 <= len(examples) <= 4
+    label = examples[0].label
+    examples[0].click().run(timeout=TIMEOUT)
+    assert not app.exception
+    assert plain_text(app.chat_message[0].markdown[0].value) == label
+    assert "[1]" in last_answer(app) and app.expander[0].label.startswith("[1] ")
+
+
+def test_answer_with_sources_and_feedback(env: Settings) -> None:
+    app = chat(started(), "En quelle année la DCI a-t-elle été créée ?")
+    answer = last_answer(app)
+    assert "2010" in answer and "[1]" in answer
+    first = app.expander[0]
+    assert first.label.startswith("[1] La direction de la coopération internationale")
+    assert "<mark>" in first.markdown[0].value and "2010" in first.markdown[0].value
+    assert "direction-cooperation-internationale.md" in first.caption[0].value
+    app.feedback(key="vote-0").set_value(0).run(timeout=TIMEOUT)
+    app.text_input(key="comment-0").input("Je voulais la date exacte.").run(timeout=TIMEOUT)
+    rows = FeedbackStore(env.data_dir).rows(vote=0)
+    assert rows and rows[0].question == "En quelle année la DCI a-t-elle été créée ?"
+    assert rows[0].comment == "Je voulais la date exacte." and "2010" in rows[0].answer
+
+
+def test_refusal_looks_different(env: Settings) -> None:
+    app = chat(started(), "Quel est le budget de la DCI ?")
+    assert app.info and "pas trouvé cette information" in plain_text(app.info[0].value)
+    assert "reformuler" in app.chat_message[-1].markdown[0].value
+    assert not app.expander
+
+
+def test_follow_up_uses_context(env: Settings) -> None:
+    app = chat(started(), "Combien de policiers et gendarmes compte le réseau de la DCI ?")
+    assert "300" in last_answer(app)
+    app = chat(app, "Et combien d'experts ?")
+    assert "18" in last_answer(app)
+
+
+def test_new_conversation_and_download(env: Settings) -> None:
+    app = chat(started(), "Combien d'experts en sécurité civile compte le réseau ?")
+    assert len(app.chat_message) == 2
+    new = next(b for b in app.sidebar.button if b.label == "Nouvelle conversation")
+    new.click().run(timeout=TIMEOUT)
+    assert "Direction de la coopération internationale" in app.chat_message[0].markdown[0].value
+    assert len(app.chat_message) == 1
+
+
+def test_document_text_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = make_settings(tmp_path)
+    settings.kb_dir.mkdir()
+    (settings.kb_dir / "piege.txt").write_text(
+        "Piège\n\nLe réseau compte <script>alert('x')</script> **300** policiers [lien](javascript:alert(1)).\n",
+        encoding="utf-8",
+    )
+    sync(settings)
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(settings.kb_dir))
+    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("KBCHAT_DATA_DIR", str(settings.data_dir))
+    app = chat(started(), "Combien de policiers compte le réseau ?")
+    rendered = app.chat_message[-1].markdown[0].value + app.expander[0].markdown[0].value
+    assert "<script" not in rendered and "**" not in rendered and "](" not in rendered
+    assert "&#60;script&#62;" in rendered
+
+
+def console(password: str | None = None) -> AppTest:
+    app = AppTest.from_string(CONSOLE, default_timeout=TIMEOUT)
+    app.run()
+    assert not app.exception, app.exception
+    if password is not None:
+        app.text_input[0].input(password)
+        app.button[0].click().run()
+        assert not app.exception, app.exception
+    return app
+
+
+def test_console_disabled_without_password(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KBCHAT_ADMIN_PASSWORD")
+    app = console()
+    assert "KBCHAT_ADMIN_PASSWORD" in app.warning[0].value and not app.text_input
+
+
+def test_console_refuses_wrong_password_then_delays(env: Settings) -> None:
+    app = console("mauvais")
+    assert app.error[0].value == "Mot de passe incorrect." and not app.dataframe
+    for _ in range(3):
+        app.text_input[0].input("encore faux")
+        app.button[0].click().run()
+    app.text_input[0].input(PASSWORD)
+    app.button[0].click().run()
+    assert "Trop de tentatives" in app.error[0].value and not app.dataframe
+
+
+def test_upload_reindex_then_new_document_answers(
+    env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb_dir, index_dir = tmp_path / "kb", tmp_path / "index"
+    shutil.copytree(env.kb_dir, kb_dir)
+    shutil.copytree(env.index_dir, index_dir)
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(kb_dir))
+    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(index_dir))
+    app = console(PASSWORD)
+    assert app.dataframe and int(app.metric[0].value) > 0
+    note = "# Formation\n\nLa DCI a formé 1200 policiers étrangers au cours de l'année pilote.\n".encode()
+    app.file_uploader[0].upload("formation.md", note, "text/markdown").run()
+    next(b for b in app.button if b.label == "Enregistrer dans la base").click().run()
+    assert (kb_dir / "formation.md").read_bytes() == note
+    assert any("formation.md" in m.value for m in app.markdown)
+    next(b for b in app.button if b.label == "Réindexer").click().run(timeout=TIMEOUT)
+    assert not app.exception and "1 added" in app.success[-1].value
+    answer = chat(started(), "Combien de policiers étrangers la DCI a-t-elle formés ?")
+    assert "1200" in last_answer(answer)
+    assert any("Formation" in e.label for e in answer.expander)
+
+
+def test_upload_refuses_traversal_and_hidden_names(
+    env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb_dir = tmp_path / "kb"
+    kb_dir.mkdir()
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(kb_dir))
+    app = console(PASSWORD)
+    app.file_uploader[0].upload(".cache.md", b"# x\n\ny\n", "text/markdown").run()
+    next(b for b in app.button if b.label == "Enregistrer dans la base").click().run()
+    assert "refusé" in app.error[0].value and not any(kb_dir.iterdir())
