@@ -11,7 +11,7 @@ from kbchat.ui import chat_page, console_page  # noqa: E402
 
 st.set_page_config(page_title="Assistant DCI", page_icon="💬", layout="centered")
 pages = [
-    st.Page(chat_page.render, title="Assistant", icon="💬", url_path="chat", default=True),
-    st.Page(console_page.render, title="Console de gestion", icon="🗂️", url_path="console"),
+    st.Page(chat_page.render, title="Assistant", icon=":material/chat:", url_path="chat", default=True),
+    st.Page(console_page.render, title="Console de gestion", icon=":material/folder_managed:", url_path="console"),
 ]
 st.navigation(pages).run()

@@ -61,9 +61,10 @@ class AnswerPolicy:
     type_weight: float = 0.25
     rank_weight: float = 0.8
     second_ratio: float = 0.0
-    second: str = "best-fit"
+    second: str = "same-passage"
     evidence_type_weight: float = 0.2
     prefer_typed: bool = True
+    other_passage_ratio: float = 0.75
     typed_min_ratio: float = 0.5
 
 
@@ -265,6 +266,12 @@ def _second_sentence(
         for c in candidates
         if c.sentence != best.sentence and len(c.sentence) <= room and c.score >= policy.second_ratio * best.score
     ]
+    if policy.second == "same-passage":
+        eligible = [
+            c
+            for c in eligible
+            if c.passage_index == best.passage_index or c.score >= policy.other_passage_ratio * best.score
+        ]
     if policy.second == "adjacent":
         neighbours = [
             c

@@ -48,7 +48,7 @@ def _render_sources(turn: dict) -> None:
 
 def _render_refusal(turn: dict, kb: KnowledgeBase) -> None:
     """A refusal, set apart from answers, with what the base does cover."""
-    st.info(escape_text(REFUSAL_MESSAGE), icon="🔎")
+    st.info(escape_text(REFUSAL_MESSAGE), icon=":material/search_off:")
     topics = kb.topics()
     if topics:
         st.markdown(

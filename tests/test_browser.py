@@ -1,0 +1,53 @@
+"""End to end: `streamlit run chat_app.py` on loopback, driven in headless Chromium by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kbchat.config import PROJECT_ROOT, Settings
+from kbchat.ingest import sync
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, ask, browser_missing_reason, serve
+from .conftest import make_settings
+
+pytestmark = pytest.mark.skipif(browser_missing_reason() is not None, reason=str(browser_missing_reason()))
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = make_settings(tmp_path_factory.mktemp("browser"))
+    shutil.copytree(PROJECT_ROOT / "kb", settings.kb_dir)
+    sync(settings)
+    return settings
+
+
+def test_question_answer_and_source_in_a_real_browser(indexed: Settings, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with serve(indexed, tmp_path / "streamlit.log") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        page.goto(url, wait_until="domcontentloaded")
+        expect(page.get_by_text("Assistant DCI").first).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("Quelques questions pour commencer")).to_be_visible(timeout=120_000)
+        page.screenshot(path=str(tmp_path / "1-accueil.png"), full_page=True)
+
+        message = ask(page, "En quelle année la DCI a-t-elle été créée ?", 1)
+        expect(message).to_contain_text("2010", timeout=60_000)
+        expect(message).to_contain_text("[1]")
+        source = message.get_by_test_id("stExpander").first
+        expect(source).to_contain_text("[1] La direction de la coopération internationale")
+        source.locator("summary").click()
+        mark = source.locator("mark")
+        expect(mark).to_contain_text("Créée en 2010")
+        expect(source).to_contain_text("direction-cooperation-internationale.md")
+        page.screenshot(path=str(tmp_path / "2-reponse-et-source.png"), full_page=True)
+
+        refusal = ask(page, "Quel est le budget de la DCI ?", 2)
+        expect(refusal.get_by_test_id("stAlertContentInfo")).to_contain_text("pas trouvé cette information")
+        page.screenshot(path=str(tmp_path / "3-refus.png"), full_page=True)
+        browser.close()
+    assert (tmp_path / "2-reponse-et-source.png").stat().st_size > 10_000
