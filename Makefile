@@ -28,7 +28,7 @@ test: setup
 	$(PY) -m pytest
 
 eval: setup
-	$(PY) -m kbchat eval --squad $(PIAF)
+	$(PY) -m kbchat report --squad $(PIAF) --out docs
 
 lint: setup
 	$(VENV)/bin/ruff format --check .

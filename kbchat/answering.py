@@ -237,7 +237,10 @@ def compose_answer(
     parts: list[str] = []
     for position, candidate in enumerate(chosen):
         room = max_chars - marker_room - (len(" ".join(parts)) + 1 if parts else 0)
-        parts.append(trim_to(candidate.sentence, room, terms))
+        previous = chosen[position - 1] if position else None
+        gap = previous is not None and previous.passage_index == candidate.passage_index
+        gap = gap and candidate.sentence_index != previous.sentence_index + 1
+        parts.append(("… " if gap else "") + trim_to(candidate.sentence, room - (2 if gap else 0), terms))
         following = chosen[position + 1] if position + 1 < len(chosen) else None
         if following is None or following.passage_index != candidate.passage_index:
             parts[-1] += f" [{order.index(candidate.passage_index) + 1}]"
@@ -282,6 +285,27 @@ def _second_sentence(
     return eligible[:1]
 
 
+_CITED = re.compile(r"(.+?) \[(\d+)\](?: |$)")
+
+
+def citations_grounded(answer: Answer) -> bool:
+    """Every cited segment of the answer stands, word for word, in the source its marker points to."""
+    if not answer.answered:
+        return not answer.sources
+    segments = _CITED.findall(answer.answer)
+    if not segments or "".join(f"{t} [{n}]" for t, n in segments).replace(" ", "") != answer.answer.replace(" ", ""):
+        return False
+    for text, number in segments:
+        index = int(number) - 1
+        if not 0 <= index < len(answer.sources):
+            return False
+        source = " ".join(answer.sources[index].text.split())
+        pieces = [" ".join(p.split()) for p in text.split("…") if p.strip()]
+        if not pieces or not all(p in source for p in pieces):
+            return False
+    return True
+
+
 def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: float = 0.0) -> Answer:
     """The fixed refusal, with the subjects the knowledge base does cover."""
     message = REFUSAL_MESSAGE
@@ -296,7 +320,13 @@ def _source(passage: Passage, quote: str = "") -> Source:
     return Source(chunk.source, chunk.title, chunk.section, chunk.chunk_id, passage.score, chunk.text, quote)
 
 
-def answer_question(retriever: Retriever, question: str, settings: Settings, history: Sequence[str]) -> Answer:
+def answer_question(
+    retriever: Retriever,
+    question: str,
+    settings: Settings,
+    history: Sequence[str],
+    policy: AnswerPolicy = DEFAULT_POLICY,
+) -> Answer:
     """Retrieve for the question, with the previous question when it is a follow-up, and compose the answer."""
     context = retrieval_context(question, history)
     ranked = retriever.search(f"{context} {question}".strip(), RANKED_FOR_EVALUATION)
@@ -309,6 +339,7 @@ def answer_question(retriever: Retriever, question: str, settings: Settings, his
         max_chars=settings.max_answer_chars,
         topics=retriever.topics,
         top_k=settings.top_k,
+        policy=policy,
         context=context,
     )
     return replace(answer, ranked=ranked)

@@ -72,6 +72,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the full evaluation report."""
+    from kbchat.report import write_report
+
+    path = write_report(Path(args.squad), Path(args.out), _settings(args), args.limit)
+    print(f"Report written to {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m kbchat`."""
     parser = argparse.ArgumentParser(prog="kbchat", description="Knowledge-base chatbot: grounded French answers.")
@@ -98,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(run=cmd_eval)
+
+    report = commands.add_parser("report", help="write the evaluation report (metrics, ablations, plot, failures)")
+    report.add_argument("--squad", required=True, help="SQuAD-format JSON file (PIAF dev)")
+    report.add_argument("--out", default="docs", help="folder for evaluation.md and hit_at_k.png")
+    report.add_argument("--limit", type=int, help="only the first N questions")
+    report.set_defaults(run=cmd_report)
     return parser
 
 

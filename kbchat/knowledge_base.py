@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbchat.answering import Answer, answer_question
+from kbchat.answering import DEFAULT_POLICY, Answer, AnswerPolicy, answer_question
 from kbchat.config import Settings
 from kbchat.embedding import SentenceEmbeddings, ensure_same_model
 from kbchat.lexical_store import LexicalIndex
@@ -22,6 +22,7 @@ class KnowledgeBase:
     folder: Path
     manifest: Manifest
     retriever: Retriever
+    policy: AnswerPolicy = DEFAULT_POLICY
 
     @property
     def version(self) -> str:
@@ -30,7 +31,7 @@ class KnowledgeBase:
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
         """Answer a question from the documents, or refuse."""
-        return answer_question(self.retriever, question, self.settings, history or [])
+        return answer_question(self.retriever, question, self.settings, history or [], self.policy)
 
     def topics(self) -> list[str]:
         """Titles and sections the knowledge base covers, for refusals and the welcome screen."""

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from kbchat.answering import REFUSAL_MESSAGE, compose_answer, coverage, has_answer_type, question_type, trim_to
+from kbchat.answering import (
+    REFUSAL_MESSAGE,
+    Answer,
+    Source,
+    citations_grounded,
+    compose_answer,
+    coverage,
+    has_answer_type,
+    question_type,
+    trim_to,
+)
 from kbchat.chunking import Chunk
 from kbchat.retrieval import Passage
 
@@ -109,3 +119,23 @@ def test_answer_never_exceeds_limit(limit: int) -> None:
     passages = [passage(long), passage("La coopération technique aide les pays demandeurs.")]
     answer = compose_answer("Que fait la coopération technique ?", passages, idf, {}, threshold=0.1, max_chars=limit)
     assert answer.answered and len(answer.answer) <= limit and "[1]" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Créée en 2010, la DCI agit. [1]", True),
+        ("Créée en 2010, la DCI agit. … Elle coopère. [1]", True),
+        ("… la DCI agit. [1] Autre phrase. [2]", True),
+        ("Créée en 2011. [1]", False),
+        ("Créée en 2010, la DCI agit. [3]", False),
+        ("Créée en 2010, la DCI agit.", False),
+    ],
+)
+def test_citations_grounded(answer: str, expected: bool) -> None:
+    sources = [
+        Source("a.md", "A", "", "1", 1.0, "Créée en 2010, la DCI agit. Elle aide.\nElle coopère."),
+        Source("b.md", "B", "", "2", 0.5, "Autre phrase."),
+    ]
+    assert citations_grounded(Answer(answer, True, sources)) is expected
+    assert citations_grounded(Answer(REFUSAL_MESSAGE, False, []))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kbchat.answering import citations_grounded
 from kbchat.evaluation import answer_correct, read_questions
 from kbchat.knowledge_base import KnowledgeBase
 
@@ -22,6 +23,7 @@ def test_dci_question(dci_kb: KnowledgeBase, item) -> None:
     assert answer_correct(answer.answer, item.expect_any, item.expect_all), answer.answer
     assert len(answer.answer) <= 350 and "[1]" in answer.answer
     assert answer.sources[0].source == item.source
+    assert citations_grounded(answer), answer.answer
     for quote_source in answer.sources:
         if quote_source.quote:
             assert quote_source.quote in quote_source.text

@@ -1,0 +1,232 @@
+"""The evaluation report (`make eval`): metrics beside baselines, ablations, hit@k plot and sampled failures."""
+
+from __future__ import annotations
+
+import copy
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kbchat.answering import citations_grounded
+from kbchat.config import PROJECT_ROOT, Settings
+from kbchat.evaluation import (
+    METRIC_KEYS,
+    EvalItem,
+    ItemResult,
+    answer_correct,
+    build_squad_index,
+    rank_of,
+    read_questions,
+    run_items,
+    squad_items,
+    summarize,
+)
+from kbchat.ingest import sync
+from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
+
+Variant = Callable[[KnowledgeBase], KnowledgeBase]
+FAILURES_SHOWN = 10
+
+
+def with_retriever(**changes: object) -> Variant:
+    """A variant of the knowledge base whose retriever has some attributes changed."""
+
+    def make(kb: KnowledgeBase) -> KnowledgeBase:
+        retriever = copy.copy(kb.retriever)
+        for name, value in changes.items():
+            setattr(retriever, name, value)
+        return replace(kb, retriever=retriever)
+
+    return make
+
+
+def with_policy(**changes: object) -> Variant:
+    """A variant of the knowledge base with another answer policy."""
+    return lambda kb: replace(kb, policy=replace(kb.policy, **changes))
+
+
+def with_settings(**changes: object) -> Variant:
+    """A variant of the knowledge base with other settings (threshold, top_k…)."""
+    return lambda kb: replace(kb, settings=kb.settings.with_(**changes))
+
+
+RETRIEVERS: dict[str, Variant] = {
+    "kbchat (hybrid)": lambda kb: kb,
+    "BM25 French alone": with_retriever(dense_weight=0.0),
+    "dense MiniLM alone": with_retriever(dense_weight=1.0),
+}
+ABLATIONS: dict[str, Variant] = {
+    "without dense retrieval": with_retriever(dense_weight=0.0),
+    "without acronym expansion": with_retriever(acronyms={}),
+    "without answer-type preference": with_policy(prefer_typed=False, type_weight=0.0),
+    "without retrieval rank in sentence choice": with_policy(rank_weight=0.0),
+    "without second sentence": with_policy(second_ratio=10.0),
+    "without refusal": with_settings(refusal_threshold=-1.0),
+}
+
+
+@dataclass
+class Run:
+    """The results of one configuration on one question set."""
+
+    label: str
+    results: list[ItemResult]
+
+    def metrics(self, keep: Callable[[ItemResult], bool] = lambda r: True) -> dict[str, float | int | None]:
+        """The metrics of the results that keep() accepts."""
+        return summarize([r for r in self.results if keep(r)])
+
+
+def hit_at_k(results: Sequence[ItemResult], k: int) -> float:
+    """Share of questions whose expected source is among the first k."""
+    ranks = [rank_of(r.ranked_sources, r.item.source or "") for r in results if r.item.source]
+    return sum(1 for r in ranks if r is not None and r <= k) / max(len(ranks), 1)
+
+
+def _table(rows: list[tuple[str, dict[str, float | int | None]]], keys: Sequence[str] = METRIC_KEYS) -> str:
+    """A Markdown table of metrics, one row per configuration."""
+    head = "| configuration | " + " | ".join(keys) + " |"
+    rule = "| --- |" + " --- |" * len(keys)
+    body = [f"| {label} | " + " | ".join("—" if m[k] is None else f"{m[k]}" for k in keys) + " |" for label, m in rows]
+    return "\n".join([head, rule, *body])
+
+
+def _plot(runs: Sequence[Run], path: Path) -> None:
+    """hit@k for k = 1..10, one line per retriever."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ks = list(range(1, 11))
+    figure, axis = plt.subplots(figsize=(7, 4.5), dpi=110)
+    for run in runs:
+        axis.plot(ks, [hit_at_k(run.results, k) for k in ks], marker="o", label=run.label)
+    axis.set_xlabel("k")
+    axis.set_ylabel("hit@k (gold paragraph in the first k)")
+    axis.set_title("PIAF dev: hit@k by retriever")
+    axis.set_xticks(ks)
+    axis.set_ylim(0, 1)
+    axis.grid(alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def _failures(run: Run, documents: dict[str, str], seed: int = 7) -> str:
+    """Ten sampled wrong answers with the expected paragraph and what came back."""
+    wrong = [r for r in run.results if not (r.answered and r.item.expect_any and _correct(r))]
+    sample = random.Random(seed).sample(wrong, min(FAILURES_SHOWN, len(wrong)))
+    blocks = []
+    for number, result in enumerate(sample, start=1):
+        expected = documents.get(result.item.source or "", "").split("\n", 2)[-1].strip()
+        returned = result.ranked_sources[0] if result.ranked_sources else "(rien)"
+        rank = rank_of(result.ranked_sources, result.item.source or "")
+        blocks.append(
+            f"{number}. **{result.item.question}** — attendu : « {result.item.expect_any[0]} » "
+            f"dans `{result.item.source}` (rang {rank or '> 10'}), premier renvoyé : `{returned}`\n"
+            f"   - paragraphe attendu : {_clip(expected)}\n"
+            f"   - réponse : {_clip(result.answer) if result.answered else '(refus) ' + _clip(result.answer, 80)}"
+        )
+    return "\n".join(blocks)
+
+
+def _correct(result: ItemResult) -> bool:
+    """Whether a PIAF answer contains a gold span."""
+    return answer_correct(result.answer, result.item.expect_any, result.item.expect_all)
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    """One line, at most limit characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _halves(items: Sequence[EvalItem]) -> dict[str, int]:
+    """Article prefix -> half (0 tunes, 1 confirms), alternating over the articles that have questions."""
+    articles = sorted({i.source[:5] for i in items if i.source})
+    return {a: n % 2 for n, a in enumerate(articles)}
+
+
+def write_report(piaf: Path, out_dir: Path, settings: Settings, limit: int | None = None) -> Path:
+    """Run every configuration on PIAF and the DCI set and write out_dir/evaluation.md."""
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    documents, items = squad_items(piaf)
+    items = items[:limit] if limit else items
+    half_of = _halves(items)
+    with tempfile.TemporaryDirectory(prefix="kbchat-report-") as tmp:
+        kb = open_knowledge_base(build_squad_index(documents, settings, Path(tmp) / "piaf"))
+        retriever_runs = [Run(label, run_items(make(kb), items)) for label, make in RETRIEVERS.items()]
+        ablation_runs = [Run(label, run_items(make(kb), items)) for label, make in ABLATIONS.items()]
+        grounded = _grounded(kb, items)
+        kb.close()
+        dci_settings = settings.with_(kb_dir=Path(tmp) / "dci-kb", index_dir=Path(tmp) / "dci-index")
+        shutil.copytree(PROJECT_ROOT / "kb", dci_settings.kb_dir)
+        sync(dci_settings)
+        dci = open_knowledge_base(dci_settings)
+        dci_run = Run("DCI question set", run_items(dci, read_questions(PROJECT_ROOT / "tests/dci_questions.jsonl")))
+        ood_items = [replace(i, answerable=False, source=None, expect_any=()) for i in items]
+        ood_run = Run("PIAF asked of the DCI knowledge base", run_items(dci, ood_items))
+        dci.close()
+    main = retriever_runs[0]
+    _plot(retriever_runs, out_dir / "hit_at_k.png")
+    in_half = {h: (lambda r, h=h: half_of.get((r.item.source or "")[:5]) == h) for h in (0, 1)}
+    text = f"""# Evaluation
+
+Written by `make eval` (`python -m kbchat report`) in {time.perf_counter() - started:.0f} s on this machine.
+PIAF v1.0 dev: {len(documents)} paragraphs indexed (one document per paragraph), {len(items)} questions.
+Embedding model: `{settings.embedding_model}`. Every row below was measured in the same run, on the same index.
+
+## PIAF dev, full
+
+{_table([(r.label, r.metrics()) for r in retriever_runs])}
+
+## PIAF dev, by half (half 0 tuned the weights, half 1 confirms)
+
+{
+        _table(
+            [
+                ("kbchat, half 0 (tune)", main.metrics(in_half[0])),
+                ("kbchat, half 1 (confirm)", main.metrics(in_half[1])),
+                ("BM25 alone, half 0", retriever_runs[1].metrics(in_half[0])),
+                ("BM25 alone, half 1", retriever_runs[1].metrics(in_half[1])),
+            ]
+        )
+    }
+
+## Ablations (each component switched off in turn)
+
+{_table([(main.label, main.metrics()), *[(r.label, r.metrics()) for r in ablation_runs]])}
+
+## Refusals and the DCI question set
+
+{_table([(dci_run.label, dci_run.metrics()), (ood_run.label, ood_run.metrics())])}
+
+## Citations
+
+Every citation marker of every PIAF answer points to a returned source that contains the quoted text:
+{grounded[0]} of {grounded[1]} answers checked, {grounded[1] - grounded[0]} violations.
+
+## hit@k
+
+![hit@k for k = 1..10](hit_at_k.png)
+
+## Ten sampled failures (kbchat)
+
+{_failures(main, documents)}
+"""
+    path = out_dir / "evaluation.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _grounded(kb: KnowledgeBase, items: Sequence[EvalItem]) -> tuple[int, int]:
+    """How many answers have every citation grounded, out of how many."""
+    answers = [kb.ask(item.question) for item in items]
+    return sum(citations_grounded(a) for a in answers), len(answers)
