@@ -60,7 +60,7 @@ class AnswerPolicy:
 
     type_weight: float = 0.25
     rank_weight: float = 0.8
-    second_ratio: float = 0.0
+    second_ratio: float = 0.5
     second: str = "same-passage"
     evidence_type_weight: float = 0.2
     prefer_typed: bool = True
@@ -81,7 +81,7 @@ class Source:
     chunk_id: str
     score: float
     text: str
-    quote: str = ""
+    quotes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The CLI's JSON form."""
@@ -244,10 +244,9 @@ def compose_answer(
         following = chosen[position + 1] if position + 1 < len(chosen) else None
         if following is None or following.passage_index != candidate.passage_index:
             parts[-1] += f" [{order.index(candidate.passage_index) + 1}]"
-    cited = [passages[i] for i in order]
-    others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(cited))]
-    quotes = {c.passage_index: c.sentence for c in reversed(chosen)}
-    sources = [_source(p, quotes.get(i, "")) for i, p in zip(order, cited, strict=True)] + [_source(p) for p in others]
+    others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(order))]
+    sources = [_source(passages[i], tuple(c.sentence for c in chosen if c.passage_index == i)) for i in order]
+    sources += [_source(p) for p in others]
     return Answer(" ".join(parts), True, sources, evidence, list(passages))
 
 
@@ -314,10 +313,10 @@ def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: f
     return Answer(message, False, [], evidence, list(passages))
 
 
-def _source(passage: Passage, quote: str = "") -> Source:
+def _source(passage: Passage, quotes: tuple[str, ...] = ()) -> Source:
     """A passage as a citable source."""
     chunk = passage.chunk
-    return Source(chunk.source, chunk.title, chunk.section, chunk.chunk_id, passage.score, chunk.text, quote)
+    return Source(chunk.source, chunk.title, chunk.section, chunk.chunk_id, passage.score, chunk.text, quotes)
 
 
 def answer_question(

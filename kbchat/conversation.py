@@ -7,11 +7,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kbchat.analyzer import analyze_query, fold_accents, words
+from kbchat.analyzer import analyze_query, fold_accents
 
-ANAPHORA = frozenset(
-    "il elle ils elles lui leur leurs ce cet cette ces celui celle ceux celles y en it they their its".split()
-)
+ANAPHORA = frozenset("il elle ils elles lui eux celui-ci celle-ci ceux-ci celles-ci it they them".split())
+# Inverted subject pronouns (« a-t-elle », « sont-ils ») belong to the question's own subject.
+_INVERSION = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)\b", re.IGNORECASE)
 FOLLOW_UP_OPENERS = ("et ", "and ", "aussi", "puis ", "alors ")
 MAX_FOLLOW_UP_TERMS = 2
 # Markdown and HTML characters Streamlit would interpret, rendered as entities so they show as text.
@@ -33,9 +33,10 @@ def is_follow_up(question: str) -> bool:
     folded = fold_accents(question.strip().lower())
     if folded.startswith(FOLLOW_UP_OPENERS):
         return True
-    if any(fold_accents(w) in ANAPHORA for w in words(question)):
+    plain = _INVERSION.sub("", question)
+    if any(w in ANAPHORA for w in re.findall(r"[\w-]+", plain.lower())):
         return True
-    return len(analyze_query(question)) <= MAX_FOLLOW_UP_TERMS - 1
+    return len(analyze_query(plain)) <= MAX_FOLLOW_UP_TERMS - 1
 
 
 def retrieval_context(question: str, previous_questions: Sequence[str]) -> str:
@@ -50,13 +51,16 @@ def escape_text(text: str) -> str:
     return "".join(_SPECIAL.get(c, c) for c in text).replace("\n", "<br>")
 
 
-def highlight(passage: str, quote: str) -> str:
-    """The escaped passage with the quoted sentence wrapped in <mark>."""
-    if not quote or quote not in passage:
-        return escape_text(passage)
-    start = passage.index(quote)
-    before, after = passage[:start], passage[start + len(quote) :]
-    return f"{escape_text(before)}<mark>{escape_text(quote)}</mark>{escape_text(after)}"
+def highlight(passage: str, quotes: Sequence[str]) -> str:
+    """The escaped passage with each quoted sentence wrapped in <mark>."""
+    spans = sorted((passage.index(q), passage.index(q) + len(q)) for q in quotes if q and q in passage)
+    out, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        out += [escape_text(passage[cursor:start]), f"<mark>{escape_text(passage[start:end])}</mark>"]
+        cursor = end
+    return "".join(out) + escape_text(passage[cursor:])
 
 
 def conversation_markdown(turns: Sequence[Turn], title: str = "Conversation avec l'assistant DCI") -> str:

@@ -46,7 +46,7 @@ def browser_missing_reason() -> str | None:
 
 
 @contextmanager
-def serve(settings: Settings, log: Path) -> Iterator[str]:
+def serve(settings: Settings, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Run `streamlit run chat_app.py` on a free loopback port; yield its URL once healthy."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KBCHAT_")}
@@ -55,6 +55,7 @@ def serve(settings: Settings, log: Path) -> Iterator[str]:
         "KBCHAT_INDEX_DIR": str(settings.index_dir),
         "KBCHAT_DATA_DIR": str(settings.data_dir),
         "HF_HUB_OFFLINE": "1",
+        **(extra_env or {}),
     }
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "chat_app.py"),

@@ -97,7 +97,7 @@ def test_picks_the_typed_sentence_and_cites_it() -> None:
     assert "Elle a été créée en 2010 par le ministère. [1]" in answer.answer
     assert answer.answer.count("[1]") == 1 and "[2]" not in answer.answer
     assert answer.sources[0].text == passages[0].chunk.text
-    assert answer.sources[0].quote in answer.sources[0].text
+    assert answer.sources[0].quotes and all(q in answer.sources[0].text for q in answer.sources[0].quotes)
 
 
 def test_refuses_weak_evidence_and_lists_topics() -> None:

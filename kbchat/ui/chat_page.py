@@ -38,11 +38,13 @@ def _stream(text: str) -> Iterator[str]:
 
 
 def _render_sources(turn: dict) -> None:
-    """Numbered sources, each in an expander with the quoted sentence highlighted."""
+    """The cited sources, numbered as in the answer, each in an expander with the quoted sentence highlighted."""
     for number, source in enumerate(turn["sources"], start=1):
+        if not source.get("quotes"):
+            break
         section = f" — {source['section']}" if source["section"] else ""
         with st.expander(f"[{number}] {source['title']}{section}"):
-            st.markdown(highlight(source["text"], source.get("quote", "")), unsafe_allow_html=True)
+            st.markdown(highlight(source["text"], source["quotes"]), unsafe_allow_html=True)
             st.caption(f"Fichier : {source['source']}")
 
 
@@ -154,7 +156,10 @@ def _sidebar(kb: KnowledgeBase) -> None:
             for key in [k for k in st.session_state if str(k).startswith(("vote-", "comment-"))]:
                 del st.session_state[key]
             st.rerun()
-        turns = [Turn(t["question"], t["answer"], t["answered"], t["sources"]) for t in _turns()]
+        turns = [
+            Turn(t["question"], t["answer"], t["answered"], [s for s in t["sources"] if s.get("quotes")])
+            for t in _turns()
+        ]
         st.download_button(
             "Télécharger la conversation (Markdown)",
             data=conversation_markdown(turns),

@@ -46,11 +46,13 @@ def _state_panel(settings: Settings) -> None:
     folder = current_snapshot(settings.index_dir)
     manifest = read_manifest(folder) if folder else None
     if manifest:
-        cols = st.columns(3)
+        cols = st.columns(2)
         cols[0].metric("Passages indexés", manifest.chunk_count)
         cols[1].metric("Documents indexés", len(manifest.documents))
-        cols[2].metric("Dernière indexation", manifest.updated_at.replace("T", " ")[:16])
-        st.caption(f"Modèle d'embedding : {manifest.embedding_model} (dimension {manifest.dimension})")
+        st.caption(
+            f"Dernière indexation : {manifest.updated_at.replace('T', ' ')[:16]} UTC — modèle d'embedding : "
+            f"{manifest.embedding_model} (dimension {manifest.dimension})"
+        )
     else:
         st.warning("Aucun index : lancez une réindexation ci-dessous.")
     rows = document_rows(settings.kb_dir, manifest)
