@@ -41,7 +41,7 @@ def test_question_answer_and_source_in_a_real_browser(indexed: Settings, tmp_pat
         source = message.get_by_test_id("stExpander").first
         expect(source).to_contain_text("[1] La direction de la coopération internationale")
         source.locator("summary").click()
-        mark = source.locator("mark")
+        mark = source.locator("mark").first
         expect(mark).to_contain_text("Créée en 2010")
         expect(source).to_contain_text("direction-cooperation-internationale.md")
         page.screenshot(path=str(tmp_path / "2-reponse-et-source.png"), full_page=True)
