@@ -65,6 +65,7 @@ class AnswerPolicy:
     evidence_type_weight: float = 0.2
     prefer_typed: bool = True
     other_passage_ratio: float = 0.75
+    context_weight: float = 0.3
     typed_min_ratio: float = 0.5
 
 
@@ -183,17 +184,19 @@ def score_sentences(
     idf: Callable[[str], float],
     acronyms: Mapping[str, list[str]],
     policy: AnswerPolicy = DEFAULT_POLICY,
+    context_terms: Sequence[str] = (),
 ) -> list[Candidate]:
-    """Every sentence of the passages, best answer first."""
+    """Every sentence of the passages, best answer first (a follow-up's earlier question counts a little)."""
     kind = question_type(question)
     top = max((p.score for p in passages), default=1.0) or 1.0
     candidates: list[Candidate] = []
     for index, passage in enumerate(passages):
-        context = set(analyze(" ".join((passage.chunk.title, *passage.chunk.headings))))
+        headings = set(analyze(" ".join((passage.chunk.title, *passage.chunk.headings))))
         for position, sentence in enumerate(split_sentences(passage.chunk.text)):
-            present = set(analyze(sentence)) | context
+            present = set(analyze(sentence)) | headings
             score = (
                 coverage(terms, present, idf, acronyms)
+                + policy.context_weight * coverage(context_terms, present, idf, acronyms)
                 + policy.type_weight * has_answer_type(sentence, kind)
                 + policy.rank_weight * passage.score / top
             )
@@ -215,8 +218,9 @@ def compose_answer(
     context: str = "",
 ) -> Answer:
     """Quote the one or two best sentences with citations, or refuse when the evidence is weak."""
-    terms = analyze_query(f"{context} {question}")
-    candidates = score_sentences(question, terms, passages, idf, acronyms, policy)
+    context_terms = analyze_query(context) if context else []
+    terms = analyze_query(question) or context_terms
+    candidates = score_sentences(question, terms, passages, idf, acronyms, policy, context_terms)
     if not candidates:
         return refusal(topics, passages)
     kind = question_type(question)
@@ -328,7 +332,9 @@ def answer_question(
 ) -> Answer:
     """Retrieve for the question, with the previous question when it is a follow-up, and compose the answer."""
     context = retrieval_context(question, history)
-    ranked = retriever.search(f"{context} {question}".strip(), RANKED_FOR_EVALUATION)
+    # A follow-up's own words weigh twice its earlier question's in retrieval.
+    query = f"{question} {question} {context}" if context else question
+    ranked = retriever.search(query, RANKED_FOR_EVALUATION)
     answer = compose_answer(
         question,
         ranked[: settings.top_k],

@@ -61,6 +61,16 @@ class SyncReport:
     dry_run: bool = False
     errors: dict[str, str] = field(default_factory=dict)
 
+    def summary_fr(self) -> str:
+        """The same line in French, for the staff console."""
+        prefix = "Simulation : " if self.dry_run else ""
+        failed = f", {len(self.errors)} en échec" if self.errors else ""
+        return (
+            f"{prefix}{len(self.plan.added)} ajouté(s), {len(self.plan.changed)} mis à jour, "
+            f"{len(self.plan.removed)} retiré(s), {len(self.plan.unchanged)} inchangé(s){failed} ; "
+            f"{self.chunks} passages dans l'index."
+        )
+
     def summary(self) -> str:
         """One line: added, updated, removed, unchanged, chunks."""
         prefix = "Dry run, would apply: " if self.dry_run else ""

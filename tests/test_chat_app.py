@@ -167,7 +167,7 @@ def test_upload_reindex_then_new_document_answers(
     assert (kb_dir / "formation.md").read_bytes() == note
     assert any("formation.md" in m.value for m in app.markdown)
     next(b for b in app.button if b.label == "Réindexer").click().run(timeout=TIMEOUT)
-    assert not app.exception and "1 added" in app.success[-1].value
+    assert not app.exception and "1 ajouté(s), 0 mis à jour" in app.success[-1].value
     answer = chat(started(), "Combien de policiers étrangers la DCI a-t-elle formés ?")
     assert "1200" in last_answer(answer)
     assert any("Formation" in e.label for e in answer.expander)
@@ -183,3 +183,17 @@ def test_upload_refuses_traversal_and_hidden_names(
     app.file_uploader[0].upload(".cache.md", b"# x\n\ny\n", "text/markdown").run()
     next(b for b in app.button if b.label == "Enregistrer dans la base").click().run()
     assert "refusé" in app.error[0].value and not any(kb_dir.iterdir())
+
+
+def test_without_index_the_page_builds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = make_settings(tmp_path)
+    shutil.copytree(PROJECT_ROOT / "kb", settings.kb_dir)
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(settings.kb_dir))
+    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("KBCHAT_DATA_DIR", str(settings.data_dir))
+    app = started()
+    assert "python ingest.py" in app.warning[0].value and not app.chat_input
+    next(b for b in app.button if b.label == "Construire l'index").click().run(timeout=TIMEOUT)
+    assert not app.exception, app.exception
+    assert "Direction de la coopération internationale" in app.chat_message[0].markdown[0].value
+    assert "2010" in last_answer(chat(app, "Quand la DCI a-t-elle été créée ?"))
