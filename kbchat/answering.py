@@ -19,6 +19,7 @@ REFUSAL_MESSAGE = "Je n'ai pas trouvé cette information dans la base de connais
 MAX_TOPICS_IN_REFUSAL = 6
 RANKED_FOR_EVALUATION = 10
 PRECISE_TYPES = ("date", "number")
+MARKER_ROOM = len(" [1]")
 
 _NUMBER_WORDS = (
     r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante"
@@ -231,16 +232,22 @@ def compose_answer(
     evidence = coverage(terms, present, idf, acronyms) + policy.evidence_type_weight * typed if terms else 0.0
     if evidence < threshold:
         return refusal(topics, passages, evidence)
-    marker_room = len(" [1]")
-    chosen = [best, *_second_sentence(best, candidates, max_chars - len(best.sentence) - 2 * marker_room - 1, policy)]
+    room = max_chars - len(best.sentence) - 2 * MARKER_ROOM - 1
+    chosen = [best, *_second_sentence(best, candidates, room, policy)]
     chosen.sort(key=lambda c: (c.passage_index != best.passage_index, c.passage_index, c.sentence_index))
-    order: list[int] = []
-    for candidate in chosen:
-        if candidate.passage_index not in order:
-            order.append(candidate.passage_index)
+    text, order = _cite(chosen, terms, max_chars)
+    others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(order))]
+    sources = [_source(passages[i], tuple(c.sentence for c in chosen if c.passage_index == i)) for i in order]
+    sources += [_source(p) for p in others]
+    return Answer(text, True, sources, evidence, list(passages))
+
+
+def _cite(chosen: Sequence[Candidate], terms: Sequence[str], max_chars: int) -> tuple[str, list[int]]:
+    """The answer text with one marker after each run of sentences from one passage, and the cited passages."""
+    order = list(dict.fromkeys(c.passage_index for c in chosen))
     parts: list[str] = []
     for position, candidate in enumerate(chosen):
-        room = max_chars - marker_room - (len(" ".join(parts)) + 1 if parts else 0)
+        room = max_chars - MARKER_ROOM - (len(" ".join(parts)) + 1 if parts else 0)
         previous = chosen[position - 1] if position else None
         gap = previous is not None and previous.passage_index == candidate.passage_index
         gap = gap and candidate.sentence_index != previous.sentence_index + 1
@@ -248,10 +255,7 @@ def compose_answer(
         following = chosen[position + 1] if position + 1 < len(chosen) else None
         if following is None or following.passage_index != candidate.passage_index:
             parts[-1] += f" [{order.index(candidate.passage_index) + 1}]"
-    others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(order))]
-    sources = [_source(passages[i], tuple(c.sentence for c in chosen if c.passage_index == i)) for i in order]
-    sources += [_source(p) for p in others]
-    return Answer(" ".join(parts), True, sources, evidence, list(passages))
+    return " ".join(parts), order
 
 
 def _best_candidate(candidates: Sequence[Candidate], kind: str | None, policy: AnswerPolicy) -> Candidate:

@@ -33,6 +33,18 @@ from kbchat.snapshot import (
 from kbchat.vector_store import DenseStore
 
 ProgressCallback = Callable[[int, int], None]
+SUMMARY_WORDS = {
+    "en": ("Dry run, would apply: ", "added", "updated", "removed", "unchanged", "failed", "; {} chunks in the index."),
+    "fr": (
+        "Simulation : ",
+        "ajouté(s)",
+        "mis à jour",
+        "retiré(s)",
+        "inchangé(s)",
+        "en échec",
+        " ; {} passages dans l'index.",
+    ),
+}
 EMBED_BATCH = 64
 
 
@@ -61,25 +73,14 @@ class SyncReport:
     dry_run: bool = False
     errors: dict[str, str] = field(default_factory=dict)
 
-    def summary_fr(self) -> str:
-        """The same line in French, for the staff console."""
-        prefix = "Simulation : " if self.dry_run else ""
-        failed = f", {len(self.errors)} en échec" if self.errors else ""
-        return (
-            f"{prefix}{len(self.plan.added)} ajouté(s), {len(self.plan.changed)} mis à jour, "
-            f"{len(self.plan.removed)} retiré(s), {len(self.plan.unchanged)} inchangé(s){failed} ; "
-            f"{self.chunks} passages dans l'index."
-        )
-
-    def summary(self) -> str:
-        """One line: added, updated, removed, unchanged, chunks."""
-        prefix = "Dry run, would apply: " if self.dry_run else ""
-        failed = f", {len(self.errors)} failed" if self.errors else ""
-        return (
-            f"{prefix}{len(self.plan.added)} added, {len(self.plan.changed)} updated, "
-            f"{len(self.plan.removed)} removed, {len(self.plan.unchanged)} unchanged{failed}; "
-            f"{self.chunks} chunks in the index."
-        )
+    def summary(self, language: str = "en") -> str:
+        """One line: added, updated, removed, unchanged (failed), chunks; in English or French ("fr")."""
+        words = SUMMARY_WORDS[language]
+        counts = (len(self.plan.added), len(self.plan.changed), len(self.plan.removed), len(self.plan.unchanged))
+        line = ", ".join(f"{n} {w}" for n, w in zip(counts, words[1:5], strict=True))
+        if self.errors:
+            line += f", {len(self.errors)} {words[5]}"
+        return f"{words[0] if self.dry_run else ''}{line}{words[6].format(self.chunks)}"
 
 
 def plan_sync(current: Mapping[str, str], previous: Mapping[str, str]) -> SyncPlan:

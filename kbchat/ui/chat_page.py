@@ -143,7 +143,7 @@ def _build_index(settings: Settings) -> None:
         except KbchatError as exc:
             st.error(str(exc))
             return
-        bar.progress(1.0, text=report.summary_fr())
+        bar.progress(1.0, text=report.summary("fr"))
         st.rerun()
 
 

@@ -134,7 +134,7 @@ def _reindex_panel(settings: Settings) -> None:
             st.error(str(exc))
             return
         bar.progress(1.0, text="Terminé")
-        st.success(report.summary_fr())
+        st.success(report.summary("fr"))
         for message in report.errors.values():
             st.error(message)
 
