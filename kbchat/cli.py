@@ -47,9 +47,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return 0
     print(answer.answer)
-    if answer.sources:
+    cited = [s for s in answer.sources if s.quotes]
+    if cited:
         print()
-        for number, source in enumerate(answer.sources, start=1):
+        for number, source in enumerate(cited, start=1):
             where = f" — {source.section}" if source.section else ""
             print(f"[{number}] {source.title}{where} ({source.source})")
     return 0

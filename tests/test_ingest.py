@@ -161,3 +161,20 @@ def test_missing_kb_folder(tmp_path: Path) -> None:
     settings = Settings.from_env(env={}).with_(kb_dir=tmp_path / "absent", index_dir=tmp_path / "index")
     with pytest.raises(KbchatError, match="does not exist"):
         sync(settings)
+
+
+def test_chroma_default_embedding_function_never_runs(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chromadb.api.types import DefaultEmbeddingFunction
+    from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Chroma's default embedding function ran")
+
+    monkeypatch.setattr(DefaultEmbeddingFunction, "__call__", forbidden)
+    monkeypatch.setattr(ONNXMiniLM_L6_V2, "__call__", forbidden)
+    write(settings, "reseau.md", RESEAU)
+    sync(settings)
+    kb = open_knowledge_base(settings)
+    assert kb.ask("Combien de policiers et gendarmes compte le réseau ?").answered
+    assert kb.retriever.dense.metadata()["embedding_model"] == kb.manifest.embedding_model
+    kb.close()
