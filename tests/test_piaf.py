@@ -14,7 +14,12 @@ from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 from .conftest import PIAF, make_settings
 
 ARTICLES = 24  # the first 24 articles that have questions: 504 questions
-FLOORS = {"hit@1": 0.70, "hit@5": 0.88, "mrr@10": 0.78, "answer_accuracy": 0.52}
+FLOORS = {
+    "hit@1": 0.71,
+    "hit@5": 0.90,
+    "mrr@10": 0.79,
+    "answer_accuracy": 0.53,
+}  # measured: 0.7222, 0.9087, 0.7981, 0.5357
 
 
 @pytest.fixture(scope="module")
