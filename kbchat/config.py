@@ -65,5 +65,5 @@ def _convert(name: str, kind: Any, raw: str) -> Any:
         if kind == "float":
             return float(raw)
     except ValueError as exc:
-        raise ConfigError(f"KBCHAT_{name.upper()} must be a {kind}, got {raw!r}.") from exc
+        raise ConfigError(f"KBCHAT_{name.upper()} doit être de type {kind} (valeur reçue : {raw!r}).") from exc
     return raw

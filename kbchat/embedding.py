@@ -32,8 +32,8 @@ def ensure_same_model(indexed: str, configured: str) -> None:
     wanted = resolve_model(configured)[0]
     if indexed != wanted:
         raise ModelMismatchError(
-            f"The index was built with the model {indexed} but the configured model is {wanted}: "
-            "run `python ingest.py --rebuild`."
+            f"L'index a été construit avec le modèle {indexed}, mais le modèle configuré est {wanted} : "
+            "lancez `python ingest.py --rebuild`."
         )
 
 
@@ -52,7 +52,7 @@ def load_sentence_transformer(name: str) -> SentenceTransformer:
         return SentenceTransformer(location, device="cpu")
     except Exception as exc:  # noqa: BLE001 - any loader failure means the same thing to a person
         raise ModelLoadError(
-            f"The embedding model {name!r} could not be loaded offline ({type(exc).__name__})."
+            f"Le modèle d'embedding {name!r} n'a pas pu être chargé hors ligne ({type(exc).__name__})."
         ) from exc
 
 

@@ -96,7 +96,7 @@ def plan_sync(current: Mapping[str, str], previous: Mapping[str, str]) -> SyncPl
 def hash_documents(kb_dir: Path) -> dict[str, tuple[str, int]]:
     """SHA-256 and size of every supported document, keyed by its path relative to kb_dir."""
     if not kb_dir.is_dir():
-        raise KbchatError(f"The knowledge-base folder {kb_dir} does not exist.")
+        raise KbchatError(f"Le dossier de la base de connaissances {kb_dir} n'existe pas.")
     out: dict[str, tuple[str, int]] = {}
     for path in list_documents(kb_dir):
         data = path.read_bytes()
@@ -158,7 +158,9 @@ def _apply(
     """Write a new snapshot with the plan applied, then publish it."""
     embeddings = SentenceEmbeddings(settings.embedding_model)
     if manifest is not None and manifest.dimension != embeddings.dimension:
-        raise ModelMismatchError("The index has vectors of another dimension: run `python ingest.py --rebuild`.")
+        raise ModelMismatchError(
+            "L'index contient des vecteurs d'une autre dimension : lancez `python ingest.py --rebuild`."
+        )
     loaded, errors = _load_all(settings.kb_dir, plan.added + plan.changed)
     folder = new_snapshot(settings.index_dir)
     dense: DenseStore | None = None
@@ -185,7 +187,8 @@ def _apply(
         chunks = sorted(chunks + new_chunks, key=lambda c: (c.source, c.position))
         if dense.ids() != {c.chunk_id for c in chunks}:
             raise KbchatError(
-                "The dense and lexical stores disagree on the chunk ids; run `python ingest.py --rebuild`."
+                "Les index dense et lexical ne contiennent pas les mêmes passages : "
+                "lancez `python ingest.py --rebuild`."
             )
         ids = [c.chunk_id for c in chunks]
         LexicalIndex.build(ids, [tokens[i] for i in ids], settings.lexical_k1, settings.lexical_b).save(

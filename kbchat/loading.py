@@ -196,14 +196,14 @@ def load_document(path: Path, root: Path) -> LoadedDocument:
         elif suffix in _BINARY_PARSERS:
             title, blocks = _BINARY_PARSERS[suffix](path)
         else:
-            raise DocumentError(f"{source}: unsupported file type {suffix or '(none)'}.")
+            raise DocumentError(f"{source} : format non pris en charge ({suffix or 'sans extension'}).")
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is a per-file error for the person
-        raise DocumentError(f"{source} could not be read ({type(exc).__name__}: {exc}).") from exc
+        raise DocumentError(f"{source} n'a pas pu être lu ({type(exc).__name__} : {exc}).") from exc
     blocks = dedupe_blocks(blocks)
     if not blocks:
-        raise DocumentError(f"{source} contains no text.")
+        raise DocumentError(f"{source} ne contient aucun texte.")
     return LoadedDocument(source, title or path.stem.replace("_", " ").replace("-", " "), tuple(blocks))
 
 

@@ -79,7 +79,7 @@ def require_snapshot(index_dir: Path) -> Path:
     """The current snapshot folder; raise IndexMissingError when there is none."""
     folder = current_snapshot(index_dir)
     if folder is None:
-        raise IndexMissingError(f"No index in {index_dir} yet: run `python ingest.py` first.")
+        raise IndexMissingError(f"Aucun index dans {index_dir} : lancez d'abord `python ingest.py`.")
     return folder
 
 
@@ -161,7 +161,7 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise IndexBusyError(f"Another ingest is already running on {index_dir}.") from exc
+            raise IndexBusyError(f"Une indexation est déjà en cours sur {index_dir}.") from exc
         try:
             yield
         finally:

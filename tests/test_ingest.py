@@ -159,7 +159,7 @@ def test_unreadable_file_reported_others_indexed(settings: Settings) -> None:
 
 def test_missing_kb_folder(tmp_path: Path) -> None:
     settings = Settings.from_env(env={}).with_(kb_dir=tmp_path / "absent", index_dir=tmp_path / "index")
-    with pytest.raises(KbchatError, match="does not exist"):
+    with pytest.raises(KbchatError, match="n'existe pas"):
         sync(settings)
 
 
