@@ -21,13 +21,14 @@ from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
 PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
 VARIANTS: dict[str, AnswerPolicy] = {
     "default": DEFAULT_POLICY,
-    "second from same passage, else >=0.75": replace(DEFAULT_POLICY, second="same-passage"),
-    "second from same passage, else >=0.5": replace(DEFAULT_POLICY, second="same-passage", other_passage_ratio=0.5),
-    "second only above 0.75": replace(DEFAULT_POLICY, second_ratio=0.75),
-    "one sentence": replace(DEFAULT_POLICY, second_ratio=10.0),
     "no typed preference": replace(DEFAULT_POLICY, prefer_typed=False),
     "no type weight": replace(DEFAULT_POLICY, type_weight=0.0),
     "no rank weight": replace(DEFAULT_POLICY, rank_weight=0.0),
+    "rank 1.5": replace(DEFAULT_POLICY, rank_weight=1.5),
+    "second from any passage": replace(DEFAULT_POLICY, second="best-fit"),
+    "second adjacent": replace(DEFAULT_POLICY, second="adjacent"),
+    "second only above 0.75": replace(DEFAULT_POLICY, second_ratio=0.75),
+    "one sentence": replace(DEFAULT_POLICY, second_ratio=10.0),
 }
 
 
