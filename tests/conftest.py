@@ -25,6 +25,14 @@ def make_settings(root: Path, **changes: object) -> Settings:
     return base.with_(kb_dir=root / "kb", index_dir=root / "embeddings", data_dir=root / "data", **changes)
 
 
+def index_project_kb(root: Path) -> Settings:
+    """The project's kb/ copied under root and indexed there; the settings to reach it."""
+    result = make_settings(root)
+    shutil.copytree(PROJECT_ROOT / "kb", result.kb_dir)
+    sync(result)
+    return result
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Empty kb/ and embeddings/ folders in a temporary directory."""
@@ -36,10 +44,6 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def dci_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     """The project's kb/ indexed into a temporary folder, opened for questions."""
-    root = tmp_path_factory.mktemp("dci")
-    result = make_settings(root)
-    shutil.copytree(PROJECT_ROOT / "kb", result.kb_dir)
-    sync(result)
-    kb = open_knowledge_base(result)
+    kb = open_knowledge_base(index_project_kb(tmp_path_factory.mktemp("dci")))
     yield kb
     kb.close()

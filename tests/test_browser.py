@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from kbchat.config import PROJECT_ROOT, Settings
-from kbchat.ingest import sync
+from kbchat.config import Settings
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, ask, browser_missing_reason, serve
-from .conftest import make_settings
+from .conftest import index_project_kb
 
 pytestmark = pytest.mark.skipif(browser_missing_reason() is not None, reason=str(browser_missing_reason()))
 
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = make_settings(tmp_path_factory.mktemp("browser"))
-    shutil.copytree(PROJECT_ROOT / "kb", settings.kb_dir)
-    sync(settings)
-    return settings
+    return index_project_kb(tmp_path_factory.mktemp("browser"))
 
 
 def test_question_answer_and_source_in_a_real_browser(indexed: Settings, tmp_path: Path) -> None:

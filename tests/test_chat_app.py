@@ -13,7 +13,7 @@ from kbchat.conversation import plain_text
 from kbchat.feedback import FeedbackStore
 from kbchat.ingest import sync
 
-from .conftest import make_settings
+from .conftest import index_project_kb, make_settings
 
 APP = str(PROJECT_ROOT / "chat_app.py")
 CONSOLE = "from kbchat.ui import console_page\nconsole_page.render()\n"
@@ -23,11 +23,7 @@ PASSWORD = "mot-de-passe-de-test"
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("app")
-    settings = make_settings(root)
-    shutil.copytree(PROJECT_ROOT / "kb", settings.kb_dir)
-    sync(settings)
-    return settings
+    return index_project_kb(tmp_path_factory.mktemp("app"))
 
 
 @pytest.fixture
