@@ -193,3 +193,10 @@ def test_without_index_the_page_builds_it(tmp_path: Path, monkeypatch: pytest.Mo
     assert not app.exception, app.exception
     assert "Direction de la coopération internationale" in app.chat_message[0].markdown[0].value
     assert "2010" in last_answer(chat(app, "Quand la DCI a-t-elle été créée ?"))
+
+
+def test_bad_setting_is_one_sentence_on_the_page(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KBCHAT_TOP_K", "beaucoup")
+    app = started()
+    assert "KBCHAT_TOP_K" in app.error[0].value and not app.chat_input
+    assert "KBCHAT_TOP_K" in console().error[0].value

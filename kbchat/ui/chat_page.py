@@ -174,8 +174,8 @@ def _sidebar(kb: KnowledgeBase) -> None:
 def render() -> None:
     """The chat page."""
     st.title("Assistant DCI")
-    settings = current_settings()
     try:
+        settings = current_settings()
         kb = knowledge_base(settings)
     except IndexMissingError:
         _build_index(settings)

@@ -162,7 +162,11 @@ def _feedback_panel(settings: Settings) -> None:
 def render() -> None:
     """The staff console page."""
     st.title("Console de gestion")
-    settings = current_settings()
+    try:
+        settings = current_settings()
+    except KbchatError as exc:
+        st.error(str(exc))
+        return
     if not settings.admin_password:
         st.warning(
             "La console est désactivée : définissez la variable d'environnement `KBCHAT_ADMIN_PASSWORD` "
