@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,10 @@ def test_question_answer_and_source_in_a_real_browser(indexed: Settings, tmp_pat
         page.goto(url, wait_until="domcontentloaded")
         expect(page.get_by_text("Assistant DCI").first).to_be_visible(timeout=120_000)
         expect(page.get_by_text("Quelques questions pour commencer")).to_be_visible(timeout=120_000)
+        examples = page.get_by_role("button", name=re.compile(r"^(Que sont|Qu'est-ce)"))
+        expect(examples.first).to_be_visible(timeout=60_000)
+        assert 3 <= examples.count() <= 4
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible()
         page.screenshot(path=str(tmp_path / "1-accueil.png"), full_page=True)
 
         message = ask(page, "En quelle année la DCI a-t-elle été créée ?", 1)
