@@ -45,7 +45,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
             page.goto(url, wait_until="domcontentloaded")
             expect(page.get_by_text("Quelques questions pour commencer")).to_be_visible(timeout=120_000)
-            expect(page.get_by_role("button", name="Que sont les partenariats ?")).to_be_visible(timeout=60_000)
+            expect(page.get_by_role("button", name="Que sont les coopérations opérationnelles ?")).to_be_visible(timeout=60_000)
             page.screenshot(path=str(args.out / "0-welcome.png"), full_page=True)
             message = ask(page, "En quelle année la DCI a-t-elle été créée ?", 1)
             expect(message).to_contain_text("2010", timeout=60_000)
