@@ -6,7 +6,7 @@ import json
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kbchat.analyzer import fold_accents
@@ -51,7 +51,6 @@ class ItemResult:
     answered: bool
     cited_sources: tuple[str, ...]
     latency_ms: float
-    extra: dict = field(default_factory=dict)
 
 
 def normalize(text: str) -> str:

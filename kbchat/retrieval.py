@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
@@ -15,8 +14,6 @@ from kbchat.embedding import SentenceEmbeddings
 from kbchat.fusion import convex_fusion
 from kbchat.lexical_store import LexicalIndex
 from kbchat.vector_store import DenseStore
-
-Mode = Literal["hybrid", "lexical", "dense"]
 
 
 @dataclass(frozen=True)
@@ -71,16 +68,11 @@ class Retriever:
         vector = self.embeddings.embed_query(question)
         return dict(self.dense.search(vector, min(self.fetch_k, len(self.by_id))))
 
-    def search(self, question: str, k: int, mode: Mode = "hybrid", dense_weight: float | None = None) -> list[Passage]:
-        """The k best chunks for the question."""
-        weight = self.dense_weight if dense_weight is None else dense_weight
-        lexical = self.lexical_scores(self.query_terms(question)) if mode != "dense" else {}
-        dense = self.dense_scores(question) if mode != "lexical" and weight > 0 else {}
-        if mode == "lexical":
-            weight = 0.0
-        elif mode == "dense":
-            weight = 1.0
-        ranked = convex_fusion(lexical, dense, weight)
+    def search(self, question: str, k: int) -> list[Passage]:
+        """The k best chunks for the question (dense_weight 0 is BM25 alone, 1 is dense alone)."""
+        lexical = self.lexical_scores(self.query_terms(question)) if self.dense_weight < 1 else {}
+        dense = self.dense_scores(question) if self.dense_weight > 0 else {}
+        ranked = convex_fusion(lexical, dense, self.dense_weight)
         return [
             Passage(self.by_id[key], score, lexical.get(key, 0.0), dense.get(key, 0.0))
             for key, score in ranked[:k]
