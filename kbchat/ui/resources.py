@@ -19,9 +19,7 @@ def current_settings() -> Settings:
     if not settings.admin_password:
         try:
             secret = st.secrets.get("admin_password", "")
-        except (FileNotFoundError, KeyError, AttributeError):
-            secret = ""
-        except Exception:  # noqa: BLE001 - a malformed secrets.toml must not break the chat
+        except Exception:  # noqa: BLE001 - a missing or malformed secrets.toml must not break the chat
             secret = ""
         if secret:
             settings = settings.with_(admin_password=str(secret))
