@@ -179,7 +179,7 @@ class Candidate:
 
 
 def score_sentences(
-    question: str,
+    kind: str | None,
     terms: Sequence[str],
     passages: Sequence[Passage],
     idf: Callable[[str], float],
@@ -188,7 +188,6 @@ def score_sentences(
     context_terms: Sequence[str] = (),
 ) -> list[Candidate]:
     """Every sentence of the passages, best answer first (a follow-up's earlier question counts a little)."""
-    kind = question_type(question)
     top = max((p.score for p in passages), default=1.0) or 1.0
     candidates: list[Candidate] = []
     for index, passage in enumerate(passages):
@@ -221,10 +220,10 @@ def compose_answer(
     """Quote the one or two best sentences with citations, or refuse when the evidence is weak."""
     context_terms = analyze_query(context) if context else []
     terms = analyze_query(question) or context_terms
-    candidates = score_sentences(question, terms, passages, idf, acronyms, policy, context_terms)
+    kind = question_type(question)
+    candidates = score_sentences(kind, terms, passages, idf, acronyms, policy, context_terms)
     if not candidates:
         return refusal(topics, passages)
-    kind = question_type(question)
     best = _best_candidate(candidates, kind, policy)
     passage = passages[best.passage_index]
     present = set(analyze(passage.chunk.context_text()))

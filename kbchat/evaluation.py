@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbchat.analyzer import fold_accents
+from kbchat.answering import citations_grounded
 from kbchat.config import Settings
 from kbchat.errors import KbchatError
 from kbchat.fusion import top_by_group
@@ -51,6 +52,7 @@ class ItemResult:
     answered: bool
     cited_sources: tuple[str, ...]
     latency_ms: float
+    grounded: bool = True
 
 
 def normalize(text: str) -> str:
@@ -157,7 +159,15 @@ def run_items(kb: KnowledgeBase, items: Iterable[EvalItem]) -> list[ItemResult]:
         group_of = {p.chunk.chunk_id: p.chunk.source for p in answer.ranked}
         ranked = tuple(s for s, _ in top_by_group([(p.chunk.chunk_id, p.score) for p in answer.ranked], group_of))
         results.append(
-            ItemResult(item, ranked, answer.answer, answer.answered, tuple(s.source for s in answer.sources), elapsed)
+            ItemResult(
+                item,
+                ranked,
+                answer.answer,
+                answer.answered,
+                tuple(s.source for s in answer.sources),
+                elapsed,
+                citations_grounded(answer),
+            )
         )
     return results
 
