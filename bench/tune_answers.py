@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kbchat.answering import DEFAULT_POLICY, AnswerPolicy, compose_answer  # noqa: E402
 from kbchat.config import PROJECT_ROOT, Settings  # noqa: E402
-from kbchat.evaluation import answer_correct, build_squad_index, squad_items  # noqa: E402
+from kbchat.evaluation import answer_correct, build_squad_index, dev_half, squad_items  # noqa: E402
 from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
 
 PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
@@ -24,6 +24,8 @@ VARIANTS: dict[str, AnswerPolicy] = {
     "no typed preference": replace(DEFAULT_POLICY, prefer_typed=False),
     "no type weight": replace(DEFAULT_POLICY, type_weight=0.0),
     "no rank weight": replace(DEFAULT_POLICY, rank_weight=0.0),
+    "rank 0.2": replace(DEFAULT_POLICY, rank_weight=0.2),
+    "rank 0.4": replace(DEFAULT_POLICY, rank_weight=0.4),
     "rank 1.5": replace(DEFAULT_POLICY, rank_weight=1.5),
     "second from any passage": replace(DEFAULT_POLICY, second="best-fit"),
     "second adjacent": replace(DEFAULT_POLICY, second="adjacent"),
@@ -36,7 +38,7 @@ def main() -> None:
     """Print one line per policy."""
     settings = Settings.from_env()
     documents, items = squad_items(PIAF)
-    articles = sorted({item.source[:5] for item in items})
+    half_of = dev_half(items)
     with tempfile.TemporaryDirectory() as tmp:
         kb = open_knowledge_base(build_squad_index(documents, settings, Path(tmp)))
         retriever = kb.retriever
@@ -54,7 +56,7 @@ def main() -> None:
                     policy=policy,
                 )
                 ok = answer_correct(answer.answer, item.expect_any, ())
-                half = scores[articles.index(item.source[:5]) % 2]
+                half = scores[half_of[(item.source or "")[:5]]]
                 half[0] += 1
                 half[1] += ok
                 half[2] += ok and answer.evidence >= settings.refusal_threshold

@@ -14,21 +14,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kbchat.config import Settings  # noqa: E402
-from kbchat.evaluation import build_squad_index, rank_of, squad_items  # noqa: E402
+from kbchat.evaluation import build_squad_index, dev_half, rank_metrics, rank_of, squad_items  # noqa: E402
 from kbchat.fusion import convex_fusion, reciprocal_rank_fusion, top_by_group  # noqa: E402
 from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
 
 PIAF = Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
-
-
-def metrics(ranks: list[int | None]) -> dict[str, float]:
-    """hit@1, hit@5 and MRR@10 of a list of ranks."""
-    n = len(ranks) or 1
-    return {
-        "hit@1": round(sum(r == 1 for r in ranks) / n, 4),
-        "hit@5": round(sum(r is not None and r <= 5 for r in ranks) / n, 4),
-        "mrr@10": round(sum(1 / r for r in ranks if r) / n, 4),
-    }
 
 
 def main() -> None:
@@ -39,8 +29,7 @@ def main() -> None:
     parser.add_argument("--fetch-k", type=int, default=100)
     args = parser.parse_args()
     documents, items = squad_items(PIAF)
-    articles = sorted({item.source[:5] for item in items})
-    half = {name: articles.index(name[:5]) % 2 for name in documents if name[:5] in articles}
+    half_of = dev_half(items)
     for size in args.chunk_tokens:
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings.from_env().with_(chunk_tokens=size, dense_fetch_k=args.fetch_k)
@@ -64,8 +53,13 @@ def main() -> None:
                     else:
                         fused = convex_fusion(lexical, dense, float(config))
                     ranked = [s for s, _ in top_by_group(fused, group_of)]
-                    ranks[half[item.source]].append(rank_of(ranked, item.source))
-                row = {"chunk_tokens": size, "fusion": label, "tune": metrics(ranks[0]), "confirm": metrics(ranks[1])}
+                    ranks[half_of[(item.source or "")[:5]]].append(rank_of(ranked, item.source))
+                row = {
+                    "chunk_tokens": size,
+                    "fusion": label,
+                    "tune": rank_metrics(ranks[0]),
+                    "confirm": rank_metrics(ranks[1]),
+                }
                 print(json.dumps(row), flush=True)
             kb.close()
 

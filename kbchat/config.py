@@ -26,6 +26,7 @@ class Settings:
     top_k: int = 5
     dense_fetch_k: int = 50
     dense_weight: float = 0.2
+    rerank_depth: int = 30
     lexical_k1: float = 0.9
     lexical_b: float = 0.4
     refusal_threshold: float = 0.4

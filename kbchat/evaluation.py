@@ -80,6 +80,21 @@ def rank_of(ranked: Sequence[str], expected: str, limit: int = 10) -> int | None
     return None
 
 
+def dev_half(items: Sequence[EvalItem]) -> dict[str, int]:
+    """Article prefix -> half (0 tunes, 1 confirms), alternating over the articles that have questions."""
+    articles = sorted({i.source[:5] for i in items if i.source})
+    return {a: n % 2 for n, a in enumerate(articles)}
+
+
+def rank_metrics(ranks: Sequence[int | None]) -> dict[str, float | None]:
+    """hit@1, hit@5 and MRR@10 of a list of ranks (None: not in the first 10)."""
+    return {
+        "hit@1": _mean([1.0 if r == 1 else 0.0 for r in ranks]),
+        "hit@5": _mean([1.0 if r is not None and r <= 5 else 0.0 for r in ranks]),
+        "mrr@10": _mean([1.0 / r if r else 0.0 for r in ranks]),
+    }
+
+
 def _mean(values: Sequence[float]) -> float | None:
     """Mean, or None for no values."""
     return round(sum(values) / len(values), 4) if values else None
@@ -103,9 +118,7 @@ def summarize(results: Sequence[ItemResult]) -> dict[str, float | int | None]:
     latencies = [r.latency_ms for r in results]
     return {
         "questions": len(results),
-        "hit@1": _mean([1.0 if r == 1 else 0.0 for r in ranks]),
-        "hit@5": _mean([1.0 if r is not None and r <= 5 else 0.0 for r in ranks]),
-        "mrr@10": _mean([1.0 / r if r else 0.0 for r in ranks]),
+        **rank_metrics(ranks),
         "answer_accuracy": _mean(
             [
                 1.0 if r.answered and answer_correct(r.answer, r.item.expect_any, r.item.expect_all) else 0.0

@@ -9,6 +9,7 @@ from kbchat.answering import DEFAULT_POLICY, Answer, AnswerPolicy, answer_questi
 from kbchat.config import Settings
 from kbchat.embedding import SentenceEmbeddings, ensure_same_model
 from kbchat.lexical_store import LexicalIndex
+from kbchat.reranking import load_ranker
 from kbchat.retrieval import Retriever
 from kbchat.snapshot import Manifest, read_chunks, read_manifest, require_snapshot
 from kbchat.vector_store import DenseStore
@@ -57,5 +58,7 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
         manifest.acronyms,
         settings.dense_weight,
         settings.dense_fetch_k,
+        load_ranker() if settings.rerank_depth > 0 else None,
+        settings.rerank_depth,
     )
     return KnowledgeBase(settings, folder, manifest, retriever)

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: French BM25 and dense vectors, fused by a measured weight."""
+"""Hybrid retrieval: French BM25 and dense vectors, fused by a measured weight, then reranked."""
 
 from __future__ import annotations
 
@@ -11,14 +11,24 @@ from kbchat.acronyms import expand_query_terms
 from kbchat.analyzer import analyze_query
 from kbchat.chunking import Chunk
 from kbchat.embedding import SentenceEmbeddings
-from kbchat.fusion import convex_fusion
+from kbchat.fusion import convex_fusion, normalize_max, normalize_minmax
 from kbchat.lexical_store import LexicalIndex
+from kbchat.reranking import (
+    ABSENT_RANK,
+    ChunkProfile,
+    FirstStage,
+    LinearRanker,
+    candidate_features,
+    chunk_profile,
+    question_profile,
+    softmax,
+)
 from kbchat.vector_store import DenseStore
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk with its fused, lexical and dense scores."""
+    """A retrieved chunk with its final, lexical and dense scores."""
 
     chunk: Chunk
     score: float
@@ -27,7 +37,7 @@ class Passage:
 
 
 class Retriever:
-    """Ranks chunks for a question with BM25, dense similarity, or their fusion."""
+    """Ranks chunks for a question with BM25, dense similarity, or their fusion reranked."""
 
     def __init__(
         self,
@@ -38,6 +48,8 @@ class Retriever:
         acronyms: Mapping[str, list[str]],
         dense_weight: float,
         fetch_k: int,
+        ranker: LinearRanker | None = None,
+        rerank_depth: int = 0,
     ) -> None:
         """Wire the two stores of one snapshot together."""
         self.by_id = {c.chunk_id: c for c in chunks}
@@ -47,6 +59,9 @@ class Retriever:
         self.acronyms = dict(acronyms)
         self.dense_weight = dense_weight
         self.fetch_k = fetch_k
+        self.ranker = ranker
+        self.rerank_depth = rerank_depth
+        self._profiles: dict[str, ChunkProfile] = {}
         self.topics = list(dict.fromkeys(name for c in chunks for name in (c.title, *c.headings[-1:])))
 
     def query_terms(self, question: str) -> list[str]:
@@ -68,13 +83,63 @@ class Retriever:
         vector = self.embeddings.embed_query(question)
         return dict(self.dense.search(vector, min(self.fetch_k, len(self.by_id))))
 
-    def search(self, question: str, k: int) -> list[Passage]:
-        """The k best chunks for the question (dense_weight 0 is BM25 alone, 1 is dense alone)."""
-        lexical = self.lexical_scores(self.query_terms(question)) if self.dense_weight < 1 else {}
+    def profile(self, chunk_id: str) -> ChunkProfile:
+        """The chunk's reranking profile, worked out on first use."""
+        if chunk_id not in self._profiles:
+            self._profiles[chunk_id] = chunk_profile(self.by_id[chunk_id])
+        return self._profiles[chunk_id]
+
+    def candidates(
+        self, question: str
+    ) -> tuple[list[tuple[str, float]], dict[str, float], dict[str, float], list[str]]:
+        """The fused ranking, the lexical and dense scores behind it, and the question's terms."""
+        terms = self.query_terms(question)
+        lexical = self.lexical_scores(terms) if self.dense_weight < 1 else {}
         dense = self.dense_scores(question) if self.dense_weight > 0 else {}
-        ranked = convex_fusion(lexical, dense, self.dense_weight)
+        return convex_fusion(lexical, dense, self.dense_weight), lexical, dense, terms
+
+    def feature_rows(
+        self,
+        question: str,
+        terms: list[str],
+        head: list[tuple[str, float]],
+        lexical: dict[str, float],
+        dense: dict[str, float],
+    ) -> np.ndarray:
+        """The reranking features of the head of the fused ranking, one row per candidate."""
+        lexical_norm, dense_norm = normalize_max(lexical), normalize_minmax(dense)
+        lexical_rank = {key: rank for rank, key in enumerate(sorted(lexical, key=lambda k: -lexical[k]), start=1)}
+        dense_rank = {key: rank for rank, key in enumerate(sorted(dense, key=lambda k: -dense[k]), start=1)}
+        top = head[0][1] if head and head[0][1] > 0 else 1.0
+        asked = question_profile(question, terms)
+        rows = [
+            candidate_features(
+                asked,
+                self.profile(key),
+                FirstStage(
+                    score / top,
+                    lexical_norm.get(key, 0.0),
+                    dense.get(key, 0.0),
+                    dense_norm.get(key, 0.0),
+                    lexical_rank.get(key, ABSENT_RANK),
+                    dense_rank.get(key, ABSENT_RANK),
+                ),
+                self.lexical.idf,
+                self.acronyms,
+            )
+            for key, score in head
+        ]
+        return np.asarray(rows, dtype=float).reshape(len(rows), -1)
+
+    def search(self, question: str, k: int) -> list[Passage]:
+        """The k best chunks for the question (dense_weight 0 is BM25 alone, 1 is dense alone, no reranking)."""
+        ranked, lexical, dense, terms = self.candidates(question)
+        ranked = [(key, score) for key, score in ranked if key in self.by_id]
+        if self.ranker is not None and self.rerank_depth > 0 and 0 < self.dense_weight < 1 and ranked:
+            head = ranked[: self.rerank_depth]
+            probabilities = softmax(self.ranker.score(self.feature_rows(question, terms, head, lexical, dense)))
+            reranked = sorted(zip((key for key, _ in head), probabilities.tolist(), strict=True), key=lambda i: -i[1])
+            ranked = reranked + [(key, 0.0) for key, _ in ranked[self.rerank_depth :]]
         return [
-            Passage(self.by_id[key], score, lexical.get(key, 0.0), dense.get(key, 0.0))
-            for key, score in ranked[:k]
-            if key in self.by_id
+            Passage(self.by_id[key], score, lexical.get(key, 0.0), dense.get(key, 0.0)) for key, score in ranked[:k]
         ]

@@ -1,0 +1,151 @@
+"""The reranking stage: features on tables of inputs and outputs, the linear model, and the shipped weights."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kbchat.analyzer import analyze_query
+from kbchat.chunking import Chunk
+from kbchat.errors import KbchatError
+from kbchat.reranking import (
+    FEATURES,
+    FirstStage,
+    LinearRanker,
+    candidate_features,
+    chunk_profile,
+    load_ranker,
+    near_pairs,
+    question_profile,
+    share,
+    softmax,
+)
+
+SAME_FIRST_STAGE = FirstStage(0.9, 0.9, 0.5, 0.8, 2, 3)
+
+
+def chunk(text: str, title: str = "Histoire") -> Chunk:
+    """A chunk of one document."""
+    return Chunk("c", "doc.md", title, (), text, 0)
+
+
+def features(question: str, text: str, first: FirstStage = SAME_FIRST_STAGE) -> dict[str, float]:
+    """The named features of one question and one chunk, every term weighing 1."""
+    row = candidate_features(
+        question_profile(question, analyze_query(question)), chunk_profile(chunk(text)), first, lambda t: 1.0, {}
+    )
+    return dict(zip(FEATURES, row, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("terms", "tokens", "expected"),
+    [
+        (["a", "b", "c"], ["a", "b", "x", "c"], 1.0),
+        (["a", "b", "c"], ["a", "x", "x", "b", "c"], 0.5),
+        (["a", "b"], ["b", "a"], 1.0),
+        (["a", "b"], ["c"], 0.0),
+        (["a"], ["a"], 0.0),
+    ],
+)
+def test_near_pairs(terms: list[str], tokens: list[str], expected: float) -> None:
+    assert near_pairs(terms, tokens) == expected
+
+
+@pytest.mark.parametrize(
+    ("wanted", "present", "default", "expected"),
+    [(["a", "b"], {"a"}, 0.0, 0.5), ([], {"a"}, 1.0, 1.0), ([], set(), 0.0, 0.0), (["a"], set(), 1.0, 0.0)],
+)
+def test_share(wanted: list[str], present: set[str], default: float, expected: float) -> None:
+    assert share(wanted, frozenset(present), default) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        (
+            "En quelle année Napoléon fut-il sacré ?",
+            "Napoléon fut sacré empereur en 1804. Il régna dix ans.",
+            {"capitalized_words": 1.0, "answer_type": 1.0, "best_sentence": 2 / 3, "term_share": 2 / 3},
+        ),
+        (
+            "En quelle année Napoléon fut-il sacré ?",
+            "Le sacre eut lieu à Notre-Dame. La cérémonie fut longue.",
+            {"capitalized_words": 0.0, "answer_type": 0.0, "best_sentence": 1 / 3, "term_share": 1 / 3},
+        ),
+        (
+            "Combien de soldats comptait l'armée en 1812 ?",
+            "En 1812, l'armée comptait 600 000 soldats.",
+            {"numbers": 1.0, "answer_type": 1.0, "word_pairs": 0.0},
+        ),
+        (
+            "Que fit la Grande Armée après la bataille ?",
+            "Après la bataille, la Grande Armée se retira. Elle passa la Bérézina.",
+            {"capitalized_words": 1.0, "word_pairs": 1 / 4, "numbers": 1.0},
+        ),
+    ],
+)
+def test_candidate_features(question: str, text: str, expected: dict[str, float]) -> None:
+    got = features(question, text)
+    assert {name: got[name] for name in expected} == pytest.approx(expected)
+
+
+def test_first_stage_scores_become_features() -> None:
+    got = features("Qui ?", "Rien.", FirstStage(0.5, 0.25, 0.4, 0.1, 4, 200))
+    assert [got[n] for n in FEATURES[:6]] == pytest.approx([0.5, 0.25, 0.4, 0.1, 0.25, 0.005])
+
+
+def test_best_sentence_pair_covers_terms_split_over_two_sentences() -> None:
+    got = features("Où la reine est-elle née ?", "La reine arriva en 1770. Elle était née à Vienne.")
+    assert got["best_sentence"] == pytest.approx(0.5)
+    assert got["best_sentence_pair"] == pytest.approx(1.0)
+
+
+def test_linear_ranker_standardizes_then_weighs() -> None:
+    ranker = LinearRanker(("a", "b"), (1.0, 0.0), (2.0, 1.0), (1.0, -1.0))
+    scores = ranker.score(np.array([[3.0, 1.0], [1.0, 2.0]]))
+    assert scores.tolist() == pytest.approx([0.0, -2.0])
+    assert ranker.score(np.array([[5.0, 0.0]])).tolist() == pytest.approx([2.0])
+    assert ranker.score(np.zeros((0, 2))).shape == (0,)
+
+
+@pytest.mark.parametrize("scores", [[1.0, 2.0, 3.0], [1000.0, 999.0], [0.0]])
+def test_softmax_sums_to_one_and_keeps_the_order(scores: list[float]) -> None:
+    probabilities = softmax(np.array(scores))
+    assert math.isclose(probabilities.sum(), 1.0)
+    assert np.argsort(probabilities).tolist() == np.argsort(scores).tolist()
+
+
+def test_shipped_ranker_prefers_the_passage_that_names_what_was_asked() -> None:
+    ranker = load_ranker()
+    question = "En quelle année Napoléon fut-il sacré empereur ?"
+    rows = np.array(
+        [
+            list(features(question, "Le sacre de Napoléon eut lieu en 1804 : il fut sacré empereur.").values()),
+            list(features(question, "Le sacre eut lieu à Notre-Dame devant le pape.").values()),
+        ]
+    )
+    assert ranker.score(rows)[0] > ranker.score(rows)[1]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "illisible"),
+        (json.dumps({"features": ["x"], "mean": [0], "scale": [1], "weights": [1]}), "ne correspond pas"),
+        (json.dumps({"features": list(FEATURES)}), "illisible"),
+    ],
+)
+def test_a_bad_ranker_file_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "reranker.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(KbchatError, match=message):
+        load_ranker(path)
+
+
+def test_a_missing_ranker_file_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(KbchatError, match="illisible"):
+        load_ranker(tmp_path / "absent.json")
