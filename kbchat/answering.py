@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kbchat.analyzer import analyze, analyze_query, fold_accents
 from kbchat.conversation import retrieval_context
-from kbchat.sentences import split_sentences
+from kbchat.profiles import chunk_profile
 
 if TYPE_CHECKING:
     from kbchat.config import Settings
@@ -130,7 +130,7 @@ def has_answer_type(sentence: str, kind: str | None) -> bool:
     return bool(pattern.search(fold_accents(text)))
 
 
-def term_matched(term: str, present: set[str], acronyms: Mapping[str, list[str]]) -> bool:
+def term_matched(term: str, present: Container[str], acronyms: Mapping[str, list[str]]) -> bool:
     """A question term is matched by itself or, for an acronym, by all terms of its expansion."""
     if term in present:
         return True
@@ -139,7 +139,7 @@ def term_matched(term: str, present: set[str], acronyms: Mapping[str, list[str]]
 
 
 def coverage(
-    terms: Sequence[str], present: set[str], idf: Callable[[str], float], acronyms: Mapping[str, list[str]]
+    terms: Sequence[str], present: Container[str], idf: Callable[[str], float], acronyms: Mapping[str, list[str]]
 ) -> float:
     """IDF-weighted share of the question's terms that the text contains."""
     total = sum(idf(t) for t in terms)
@@ -191,9 +191,8 @@ def score_sentences(
     top = max((p.score for p in passages), default=1.0) or 1.0
     candidates: list[Candidate] = []
     for index, passage in enumerate(passages):
-        headings = set(analyze(" ".join((passage.chunk.title, *passage.chunk.headings))))
-        for position, sentence in enumerate(split_sentences(passage.chunk.text)):
-            present = set(analyze(sentence)) | headings
+        profile = chunk_profile(passage.chunk)
+        for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
             score = (
                 coverage(terms, present, idf, acronyms)
                 + policy.context_weight * coverage(context_terms, present, idf, acronyms)
@@ -226,7 +225,7 @@ def compose_answer(
         return refusal(topics, passages)
     best = _best_candidate(candidates, kind, policy)
     passage = passages[best.passage_index]
-    present = set(analyze(passage.chunk.context_text()))
+    present = chunk_profile(passage.chunk).term_set
     typed = kind in PRECISE_TYPES and has_answer_type(best.sentence, kind)
     evidence = coverage(terms, present, idf, acronyms) + policy.evidence_type_weight * typed if terms else 0.0
     if evidence < threshold:

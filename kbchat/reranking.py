@@ -6,17 +6,16 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from kbchat.analyzer import QUERY_STOPWORDS, analyze, fold_accents, words
+from kbchat.analyzer import QUERY_STOPWORDS, fold_accents
 from kbchat.answering import coverage, has_answer_type, question_type
-from kbchat.chunking import Chunk
 from kbchat.errors import KbchatError
-from kbchat.sentences import split_sentences
+from kbchat.profiles import ChunkProfile, surface_words
 
 RANKER_PATH = Path(__file__).resolve().parent / "reranker.json"
 ABSENT_RANK = 200
@@ -43,18 +42,6 @@ _NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
-class ChunkProfile:
-    """What the features need of a chunk, worked out once."""
-
-    terms: tuple[str, ...]
-    term_set: frozenset[str]
-    surface: frozenset[str]
-    surface_text: str
-    sentences: tuple[str, ...]
-    sentence_terms: tuple[frozenset[str], ...]
-
-
-@dataclass(frozen=True)
 class QuestionProfile:
     """What the features need of a question."""
 
@@ -78,28 +65,6 @@ class FirstStage:
     dense_rank: int
 
 
-def surface_words(text: str) -> list[str]:
-    """Lower-case, accent-folded words, unstemmed."""
-    return [fold_accents(w) for w in words(text)]
-
-
-def chunk_profile(chunk: Chunk) -> ChunkProfile:
-    """The terms, words and sentences of a chunk; its title and headings count as part of every sentence."""
-    context = chunk.context_text()
-    terms = tuple(analyze(context))
-    surface = surface_words(context)
-    sentences = tuple(split_sentences(chunk.text))
-    headings = frozenset(analyze(" ".join((chunk.title, *chunk.headings))))
-    return ChunkProfile(
-        terms,
-        frozenset(terms),
-        frozenset(surface),
-        f" {' '.join(surface)} ",
-        sentences,
-        tuple(frozenset(analyze(s)) | headings for s in sentences),
-    )
-
-
 def question_profile(question: str, terms: Sequence[str]) -> QuestionProfile:
     """The question's terms, content words, capitalized words, numbers and answer type."""
     return QuestionProfile(
@@ -112,7 +77,7 @@ def question_profile(question: str, terms: Sequence[str]) -> QuestionProfile:
     )
 
 
-def share(wanted: Sequence[str], present: frozenset[str] | set[str], default: float) -> float:
+def share(wanted: Sequence[str], present: Container[str], default: float) -> float:
     """The share of wanted items that are present, or default when nothing is wanted."""
     return sum(w in present for w in wanted) / len(wanted) if wanted else default
 

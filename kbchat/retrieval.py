@@ -13,16 +13,8 @@ from kbchat.chunking import Chunk
 from kbchat.embedding import SentenceEmbeddings
 from kbchat.fusion import convex_fusion, normalize_max, normalize_minmax
 from kbchat.lexical_store import LexicalIndex
-from kbchat.reranking import (
-    ABSENT_RANK,
-    ChunkProfile,
-    FirstStage,
-    LinearRanker,
-    candidate_features,
-    chunk_profile,
-    question_profile,
-    softmax,
-)
+from kbchat.profiles import chunk_profile
+from kbchat.reranking import ABSENT_RANK, FirstStage, LinearRanker, candidate_features, question_profile, softmax
 from kbchat.vector_store import DenseStore
 
 
@@ -61,7 +53,6 @@ class Retriever:
         self.fetch_k = fetch_k
         self.ranker = ranker
         self.rerank_depth = rerank_depth
-        self._profiles: dict[str, ChunkProfile] = {}
         self.topics = list(dict.fromkeys(name for c in chunks for name in (c.title, *c.headings[-1:])))
 
     def query_terms(self, question: str) -> list[str]:
@@ -82,12 +73,6 @@ class Retriever:
             return {}
         vector = self.embeddings.embed_query(question)
         return dict(self.dense.search(vector, min(self.fetch_k, len(self.by_id))))
-
-    def profile(self, chunk_id: str) -> ChunkProfile:
-        """The chunk's reranking profile, worked out on first use."""
-        if chunk_id not in self._profiles:
-            self._profiles[chunk_id] = chunk_profile(self.by_id[chunk_id])
-        return self._profiles[chunk_id]
 
     def candidates(
         self, question: str
@@ -115,7 +100,7 @@ class Retriever:
         rows = [
             candidate_features(
                 asked,
-                self.profile(key),
+                chunk_profile(self.by_id[key]),
                 FirstStage(
                     score / top,
                     lexical_norm.get(key, 0.0),

@@ -12,12 +12,12 @@ import pytest
 from kbchat.analyzer import analyze_query
 from kbchat.chunking import Chunk
 from kbchat.errors import KbchatError
+from kbchat.profiles import chunk_profile
 from kbchat.reranking import (
     FEATURES,
     FirstStage,
     LinearRanker,
     candidate_features,
-    chunk_profile,
     load_ranker,
     near_pairs,
     question_profile,
@@ -149,3 +149,10 @@ def test_a_bad_ranker_file_is_one_clear_error(tmp_path: Path, content: str, mess
 def test_a_missing_ranker_file_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(KbchatError, match="illisible"):
         load_ranker(tmp_path / "absent.json")
+
+
+def test_chunk_profile_counts_headings_in_every_sentence() -> None:
+    profile = chunk_profile(Chunk("c", "doc.md", "Guide", ("Les partenariats",), "Elle vise loin. Elle aide.", 0))
+    assert profile.sentences == ("Elle vise loin.", "Elle aide.")
+    assert all({"guid", "partenariat"} <= terms for terms in profile.sentence_terms)
+    assert "partenariats" in profile.surface and " les partenariats " in profile.surface_text

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from kbchat.answering import REFUSAL_MESSAGE, Answer
+from kbchat.answering import MAX_TOPICS_IN_REFUSAL, REFUSAL_MESSAGE, Answer
 from kbchat.config import Settings
 from kbchat.conversation import Turn, conversation_markdown, escape_text, highlight
 from kbchat.errors import IndexMissingError, KbchatError
@@ -55,7 +55,7 @@ def _render_refusal(turn: dict, kb: KnowledgeBase) -> None:
     if topics:
         st.markdown(
             "Essayez de reformuler votre question. La base couvre notamment : "
-            + " ; ".join(f"*{escape_text(t)}*" for t in topics[:6])
+            + " ; ".join(f"*{escape_text(t)}*" for t in topics[:MAX_TOPICS_IN_REFUSAL])
             + "."
         )
 
