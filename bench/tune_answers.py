@@ -27,10 +27,13 @@ VARIANTS: dict[str, AnswerPolicy] = {
     "rank 0.2": replace(DEFAULT_POLICY, rank_weight=0.2),
     "rank 0.4": replace(DEFAULT_POLICY, rank_weight=0.4),
     "rank 1.5": replace(DEFAULT_POLICY, rank_weight=1.5),
-    "second from any passage": replace(DEFAULT_POLICY, second="best-fit"),
-    "second adjacent": replace(DEFAULT_POLICY, second="adjacent"),
-    "second only above 0.75": replace(DEFAULT_POLICY, second_ratio=0.75),
-    "one sentence": replace(DEFAULT_POLICY, second_ratio=10.0),
+    "two sentences": replace(DEFAULT_POLICY, max_sentences=2),
+    "four sentences": replace(DEFAULT_POLICY, max_sentences=4),
+    "one sentence": replace(DEFAULT_POLICY, max_sentences=1),
+    "extra above 0.3": replace(DEFAULT_POLICY, extra_ratio=0.3),
+    "extra above 0.5": replace(DEFAULT_POLICY, extra_ratio=0.5),
+    "other passages above 0.75": replace(DEFAULT_POLICY, other_passage_ratio=0.75),
+    "extra above 0.5, other passages above 0.75": replace(DEFAULT_POLICY, extra_ratio=0.5, other_passage_ratio=0.75),
 }
 
 
@@ -54,16 +57,17 @@ def main() -> None:
                     threshold=-1.0,
                     max_chars=settings.max_answer_chars,
                     policy=policy,
+                    known=retriever.lexical.doc_freq,
                 )
                 ok = answer_correct(answer.answer, item.expect_any, ())
                 half = scores[half_of[(item.source or "")[:5]]]
                 half[0] += 1
                 half[1] += ok
-                half[2] += ok and answer.evidence >= settings.refusal_threshold
+                half[2] += ok and answer.evidence.value(policy) >= settings.refusal_threshold
             line = "  ".join(
                 f"half{h}: ceiling {s[1] / s[0]:.4f} at-threshold {s[2] / s[0]:.4f}" for h, s in scores.items()
             )
-            print(f"{label:<24} {line}", flush=True)
+            print(f"{label:<44} {line}", flush=True)
         kb.close()
 
 

@@ -61,16 +61,30 @@ class AnswerPolicy:
 
     type_weight: float = 0.25
     rank_weight: float = 0.8
-    second_ratio: float = 0.5
-    second: str = "same-passage"
+    max_sentences: int = 3
+    extra_ratio: float = 0.0
+    other_passage_ratio: float = 0.0
     evidence_type_weight: float = 0.2
+    known_term_weight: float = 0.2
     prefer_typed: bool = True
-    other_passage_ratio: float = 0.75
     context_weight: float = 0.3
     typed_min_ratio: float = 0.5
 
 
 DEFAULT_POLICY = AnswerPolicy()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What backs an answer: IDF shares of the question's terms found in its passage, and missing but known."""
+
+    matched: float = 0.0
+    missing_known: float = 0.0
+    typed: bool = False
+
+    def value(self, policy: AnswerPolicy = DEFAULT_POLICY) -> float:
+        """The evidence compared with the refusal threshold."""
+        return self.matched + policy.known_term_weight * self.missing_known + policy.evidence_type_weight * self.typed
 
 
 @dataclass(frozen=True)
@@ -104,7 +118,7 @@ class Answer:
     answer: str
     answered: bool
     sources: list[Source] = field(default_factory=list)
-    evidence: float = 0.0
+    evidence: Evidence = Evidence()
     ranked: list[Passage] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -146,6 +160,20 @@ def coverage(
     if total <= 0:
         return 0.0
     return sum(idf(t) for t in terms if term_matched(t, present, acronyms)) / total
+
+
+def missing_known_share(
+    terms: Sequence[str],
+    present: Container[str],
+    known: Container[str],
+    idf: Callable[[str], float],
+    acronyms: Mapping[str, list[str]],
+) -> float:
+    """IDF-weighted share of the question's terms that the text lacks but the knowledge base contains."""
+    total = sum(idf(t) for t in terms)
+    if total <= 0:
+        return 0.0
+    return sum(idf(t) for t in terms if t in known and not term_matched(t, present, acronyms)) / total
 
 
 def trim_to(sentence: str, limit: int, terms: Sequence[str]) -> str:
@@ -215,8 +243,12 @@ def compose_answer(
     top_k: int = 5,
     policy: AnswerPolicy = DEFAULT_POLICY,
     context: str = "",
+    known: Container[str] = (),
 ) -> Answer:
-    """Quote the one or two best sentences with citations, or refuse when the evidence is weak."""
+    """Quote the best sentences that fit with citations, or refuse when the evidence is weak.
+
+    known holds the knowledge base's terms: a question term it lacks is a subject the base does not cover.
+    """
     context_terms = analyze_query(context) if context else []
     terms = analyze_query(question) or context_terms
     kind = question_type(question)
@@ -226,12 +258,18 @@ def compose_answer(
     best = _best_candidate(candidates, kind, policy)
     passage = passages[best.passage_index]
     present = chunk_profile(passage.chunk).term_set
-    typed = kind in PRECISE_TYPES and has_answer_type(best.sentence, kind)
-    evidence = coverage(terms, present, idf, acronyms) + policy.evidence_type_weight * typed if terms else 0.0
-    if evidence < threshold:
+    evidence = (
+        Evidence(
+            coverage(terms, present, idf, acronyms),
+            missing_known_share(terms, present, known, idf, acronyms),
+            kind in PRECISE_TYPES and has_answer_type(best.sentence, kind),
+        )
+        if terms
+        else Evidence()
+    )
+    if evidence.value(policy) < threshold:
         return refusal(topics, passages, evidence)
-    room = max_chars - len(best.sentence) - 2 * MARKER_ROOM - 1
-    chosen = [best, *_second_sentence(best, candidates, room, policy)]
+    chosen = [best, *_more_sentences(best, candidates, max_chars - len(best.sentence) - MARKER_ROOM, policy)]
     chosen.sort(key=lambda c: (c.passage_index != best.passage_index, c.passage_index, c.sentence_index))
     text, order = _cite(chosen, terms, max_chars)
     others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(order))]
@@ -265,29 +303,25 @@ def _best_candidate(candidates: Sequence[Candidate], kind: str | None, policy: A
     return candidates[0]
 
 
-def _second_sentence(
+def _more_sentences(
     best: Candidate, candidates: Sequence[Candidate], room: int, policy: AnswerPolicy
 ) -> list[Candidate]:
-    """The sentence that completes the answer within room characters, if one scores high enough."""
-    eligible = [
-        c
-        for c in candidates
-        if c.sentence != best.sentence and len(c.sentence) <= room and c.score >= policy.second_ratio * best.score
-    ]
-    if policy.second == "same-passage":
-        eligible = [
-            c
-            for c in eligible
-            if c.passage_index == best.passage_index or c.score >= policy.other_passage_ratio * best.score
-        ]
-    if policy.second == "adjacent":
-        neighbours = [
-            c
-            for c in eligible
-            if c.passage_index == best.passage_index and abs(c.sentence_index - best.sentence_index) == 1
-        ]
-        eligible = neighbours or eligible
-    return eligible[:1]
+    """The next best sentences that fit whole in room characters, up to the policy's number of sentences."""
+    chosen: list[Candidate] = []
+    quoted = {best.sentence}
+    for candidate in candidates:
+        if len(chosen) + 1 >= policy.max_sentences or candidate.score < policy.extra_ratio * best.score:
+            break
+        other = candidate.passage_index != best.passage_index
+        if candidate.sentence in quoted or (other and candidate.score < policy.other_passage_ratio * best.score):
+            continue
+        # A sentence may need a separator, a marker and an ellipsis for the gap before it.
+        cost = len(candidate.sentence) + 1 + MARKER_ROOM + len("… ")
+        if cost <= room:
+            chosen.append(candidate)
+            quoted.add(candidate.sentence)
+            room -= cost
+    return chosen
 
 
 _CITED = re.compile(r"(.+?) \[(\d+)\](?: |$)")
@@ -311,7 +345,7 @@ def citations_grounded(answer: Answer) -> bool:
     return True
 
 
-def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: float = 0.0) -> Answer:
+def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: Evidence = Evidence()) -> Answer:
     """The fixed refusal, with the subjects the knowledge base does cover."""
     message = REFUSAL_MESSAGE
     if topics:
@@ -348,5 +382,6 @@ def answer_question(
         top_k=settings.top_k,
         policy=policy,
         context=context,
+        known=retriever.lexical.doc_freq,
     )
     return replace(answer, ranked=ranked)

@@ -63,7 +63,7 @@ ABLATIONS: dict[str, Variant] = {
     "without acronym expansion": with_retriever(acronyms={}),
     "without answer-type preference": with_policy(prefer_typed=False, type_weight=0.0),
     "without retrieval rank in sentence choice": with_policy(rank_weight=0.0),
-    "without second sentence": with_policy(second_ratio=10.0),
+    "one sentence only": with_policy(max_sentences=1),
     "without refusal": with_settings(refusal_threshold=-1.0),
 }
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import pytest
 
 from kbchat.answering import (
+    DEFAULT_POLICY,
     REFUSAL_MESSAGE,
     Answer,
+    AnswerPolicy,
+    Evidence,
     Source,
     citations_grounded,
     compose_answer,
     coverage,
     has_answer_type,
+    missing_known_share,
     question_type,
     trim_to,
 )
@@ -80,6 +84,44 @@ def test_coverage(terms: list[str], present: set[str], acronyms: dict, expected:
     assert coverage(terms, present, idf, acronyms) == expected
 
 
+@pytest.mark.parametrize(
+    ("terms", "present", "known", "expected"),
+    [
+        (["budget", "dci"], {"dci"}, {"dci"}, 0.0),
+        (["budget", "dci"], {"dci"}, {"dci", "budget"}, 0.5),
+        (["budget", "dci"], set(), {"dci", "budget"}, 1.0),
+        (["dci"], {"direct", "cooper", "international"}, {"dci"}, 0.0),
+        ([], set(), set(), 0.0),
+    ],
+)
+def test_missing_known_share(terms: list[str], present: set[str], known: set[str], expected: float) -> None:
+    acronyms = {"dci": ["direct", "cooper", "international"]}
+    assert missing_known_share(terms, present, known, idf, acronyms) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "policy", "expected"),
+    [
+        (Evidence(0.5, 0.5, False), AnswerPolicy(known_term_weight=0.0), 0.5),
+        (Evidence(0.5, 0.5, False), AnswerPolicy(known_term_weight=0.2), 0.6),
+        (Evidence(0.5, 0.0, True), AnswerPolicy(evidence_type_weight=0.2), 0.7),
+        (Evidence(), DEFAULT_POLICY, 0.0),
+    ],
+)
+def test_evidence_value(evidence: Evidence, policy: AnswerPolicy, expected: float) -> None:
+    assert evidence.value(policy) == pytest.approx(expected)
+
+
+def test_a_question_about_words_the_base_lacks_is_refused_where_known_words_are_not() -> None:
+    passages = [passage("La DCI coopère avec la police.")]
+    policy = AnswerPolicy(known_term_weight=0.5)
+    args = ("Quel est le budget de la DCI ?", passages, idf, {})
+    lacking = compose_answer(*args, threshold=0.6, max_chars=350, policy=policy, known={"dci", "cooper", "polic"})
+    knowing = compose_answer(*args, threshold=0.6, max_chars=350, policy=policy, known={"dci", "budget"})
+    assert not lacking.answered and lacking.evidence == Evidence(0.5, 0.0, False)
+    assert knowing.answered and knowing.evidence == Evidence(0.5, 0.5, False)
+
+
 def test_trim_keeps_matching_words_within_limit() -> None:
     sentence = " ".join(["avant"] * 60 + ["coopération", "2010"] + ["après"] * 60)
     trimmed = trim_to(sentence, 80, ["cooper"])
@@ -94,10 +136,49 @@ def test_picks_the_typed_sentence_and_cites_it() -> None:
     ]
     answer = compose_answer("Quand la DCI a-t-elle été créée ?", passages, idf, {}, threshold=0.4, max_chars=350)
     assert answer.answered
-    assert "Elle a été créée en 2010 par le ministère. [1]" in answer.answer
-    assert answer.answer.count("[1]") == 1 and "[2]" not in answer.answer
+    assert answer.answer == (
+        "La DCI agit à l'étranger. Elle a été créée en 2010 par le ministère. [1] La DCI coopère avec la police. [2]"
+    )
     assert answer.sources[0].text == passages[0].chunk.text
     assert answer.sources[0].quotes and all(q in answer.sources[0].text for q in answer.sources[0].quotes)
+
+
+@pytest.mark.parametrize(
+    ("texts", "policy", "expected"),
+    [
+        (
+            ["La DCI coopère avec la police. La DCI forme des cadres."],
+            AnswerPolicy(max_sentences=1),
+            "La DCI coopère avec la police. [1]",
+        ),
+        (
+            ["La DCI coopère avec la police. " + "La DCI " + "forme " * 60 + "des cadres.", "La DCI agit."],
+            DEFAULT_POLICY,
+            "La DCI coopère avec la police. [1] La DCI agit. [2]",
+        ),
+        (
+            ["La DCI coopère avec la police.", "La DCI coopère avec la police. Elle agit."],
+            DEFAULT_POLICY,
+            "La DCI coopère avec la police. [1] Elle agit. [2]",
+        ),
+        (
+            ["La DCI coopère avec la police.", "Elle agit."],
+            AnswerPolicy(extra_ratio=0.9),
+            "La DCI coopère avec la police. [1]",
+        ),
+        (
+            ["La DCI coopère avec la police. Sans rapport.", "La DCI agit."],
+            AnswerPolicy(other_passage_ratio=0.99),
+            "La DCI coopère avec la police. Sans rapport. [1]",
+        ),
+    ],
+)
+def test_packs_the_best_sentences_that_fit(texts: list[str], policy: AnswerPolicy, expected: str) -> None:
+    passages = [passage(t, score=1.0 - 0.1 * i) for i, t in enumerate(texts)]
+    answer = compose_answer(
+        "Avec qui la DCI coopère-t-elle ?", passages, idf, {}, threshold=0.4, max_chars=200, policy=policy
+    )
+    assert answer.answer == expected and len(answer.answer) <= 200 and citations_grounded(answer)
 
 
 def test_refuses_weak_evidence_and_lists_topics() -> None:

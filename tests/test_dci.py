@@ -19,7 +19,7 @@ def test_dci_question(dci_kb: KnowledgeBase, item) -> None:
     if not item.answerable:
         assert not answer.answered, answer.answer
         return
-    assert answer.answered, f"refused (evidence {answer.evidence:.2f})"
+    assert answer.answered, f"refused (evidence {answer.evidence.value():.2f})"
     assert answer_correct(answer.answer, item.expect_any, item.expect_all), answer.answer
     assert len(answer.answer) <= 350 and "[1]" in answer.answer
     assert answer.sources[0].source == item.source
