@@ -54,6 +54,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 
+_COUNTED = re.compile(r"\b(?:combien d'|combien de |nombre d'|nombre de |how many )([a-z-]{3,})")
+
 
 @dataclass(frozen=True)
 class AnswerPolicy:
@@ -133,6 +135,13 @@ def question_type(question: str) -> str | None:
         if asks.search(folded):
             return name
     return None
+
+
+def counted_term(question: str) -> str | None:
+    """The analyzed term of what a « combien de … » question counts, or None."""
+    match = _COUNTED.search(fold_accents(question.lower()).replace("’", "'"))
+    terms = analyze(match.group(1)) if match else []
+    return terms[0] if terms else None
 
 
 def has_answer_type(sentence: str, kind: str | None) -> bool:
@@ -258,11 +267,15 @@ def compose_answer(
     best = _best_candidate(candidates, kind, policy)
     passage = passages[best.passage_index]
     present = chunk_profile(passage.chunk).term_set
+    # A number answers « combien de X » only where the passage speaks of X.
+    counted = counted_term(question)
     evidence = (
         Evidence(
             coverage(terms, present, idf, acronyms),
             missing_known_share(terms, present, known, idf, acronyms),
-            kind in PRECISE_TYPES and has_answer_type(best.sentence, kind),
+            kind in PRECISE_TYPES
+            and has_answer_type(best.sentence, kind)
+            and (counted is None or term_matched(counted, present, acronyms)),
         )
         if terms
         else Evidence()

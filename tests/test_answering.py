@@ -13,6 +13,7 @@ from kbchat.answering import (
     Source,
     citations_grounded,
     compose_answer,
+    counted_term,
     coverage,
     has_answer_type,
     missing_known_share,
@@ -82,6 +83,30 @@ def test_has_answer_type(sentence: str, kind: str | None, expected: bool) -> Non
 )
 def test_coverage(terms: list[str], present: set[str], acronyms: dict, expected: float) -> None:
     assert coverage(terms, present, idf, acronyms) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Combien de femmes travaillent à la DCI ?", "femm"),
+        ("Combien d’experts compte le réseau ?", "expert"),
+        ("Dans combien de services sont-ils affectés ?", "servic"),
+        ("Quel est le nombre de victoires ?", "victoir"),
+        ("How many experts?", "expert"),
+        ("Combien mesure la tour ?", None),
+        ("Quand la DCI a-t-elle été créée ?", None),
+    ],
+)
+def test_counted_term(question: str, expected: str | None) -> None:
+    assert counted_term(question) == expected
+
+
+def test_a_number_counts_as_evidence_only_where_the_passage_speaks_of_what_is_counted() -> None:
+    passages = [passage("Le réseau de la DCI compte 300 policiers.")]
+    args = (passages, idf, {})
+    policiers = compose_answer("Combien de policiers compte le réseau de la DCI ?", *args, threshold=-1, max_chars=350)
+    femmes = compose_answer("Combien de femmes compte le réseau de la DCI ?", *args, threshold=-1, max_chars=350)
+    assert policiers.evidence.typed and not femmes.evidence.typed
 
 
 @pytest.mark.parametrize(
