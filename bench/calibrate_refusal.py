@@ -53,14 +53,16 @@ def main() -> None:
         dci = base.with_(kb_dir=Path(tmp) / "kb", index_dir=Path(tmp) / "index")
         shutil.copytree(PROJECT_ROOT / "kb", dci.kb_dir)
         sync(dci)
-        inscope = evidences(dci, [i for i in dci_items if i.answerable])
-        unanswerable = evidences(dci, [i for i in dci_items if not i.answerable])
+        answerable = [i for i in dci_items if i.answerable]
+        not_answerable = [i for i in dci_items if not i.answerable]
+        inscope = evidences(dci, answerable)
+        unanswerable = evidences(dci, not_answerable)
         piaf_on_dci = evidences(dci, piaf)
         piaf_on_piaf = evidences(build_squad_index(documents, base, Path(tmp) / "piaf"), piaf)
         shutil.copytree(CODE_CIVIL, dci.kb_dir / "code-civil")
         sync(dci)
-        inscope_big = evidences(dci, [i for i in dci_items if i.answerable])
-        unanswerable_big = evidences(dci, [i for i in dci_items if not i.answerable])
+        inscope_big = evidences(dci, answerable)
+        unanswerable_big = evidences(dci, not_answerable)
     half_of = dev_half(piaf)
     halves = [half_of[(i.source or "")[:5]] for i in piaf]
     print(

@@ -161,14 +161,17 @@ def term_matched(term: str, present: Container[str], acronyms: Mapping[str, list
     return bool(expansion) and all(t in present for t in expansion)
 
 
+def idf_share(terms: Sequence[str], idf: Callable[[str], float], keep: Callable[[str], bool]) -> float:
+    """IDF-weighted share of the terms that keep accepts (0 when the terms weigh nothing)."""
+    total = sum(idf(t) for t in terms)
+    return sum(idf(t) for t in terms if keep(t)) / total if total > 0 else 0.0
+
+
 def coverage(
     terms: Sequence[str], present: Container[str], idf: Callable[[str], float], acronyms: Mapping[str, list[str]]
 ) -> float:
     """IDF-weighted share of the question's terms that the text contains."""
-    total = sum(idf(t) for t in terms)
-    if total <= 0:
-        return 0.0
-    return sum(idf(t) for t in terms if term_matched(t, present, acronyms)) / total
+    return idf_share(terms, idf, lambda t: term_matched(t, present, acronyms))
 
 
 def missing_known_share(
@@ -179,10 +182,7 @@ def missing_known_share(
     acronyms: Mapping[str, list[str]],
 ) -> float:
     """IDF-weighted share of the question's terms that the text lacks but the knowledge base contains."""
-    total = sum(idf(t) for t in terms)
-    if total <= 0:
-        return 0.0
-    return sum(idf(t) for t in terms if t in known and not term_matched(t, present, acronyms)) / total
+    return idf_share(terms, idf, lambda t: t in known and not term_matched(t, present, acronyms))
 
 
 def trim_to(sentence: str, limit: int, terms: Sequence[str]) -> str:
@@ -269,16 +269,14 @@ def compose_answer(
     present = chunk_profile(passage.chunk).term_set
     # A number answers « combien de X » only where the passage speaks of X.
     counted = counted_term(question)
-    evidence = (
-        Evidence(
-            coverage(terms, present, idf, acronyms),
-            missing_known_share(terms, present, known, idf, acronyms),
-            kind in PRECISE_TYPES
-            and has_answer_type(best.sentence, kind)
-            and (counted is None or term_matched(counted, present, acronyms)),
-        )
-        if terms
-        else Evidence()
+    typed = (
+        bool(terms)
+        and kind in PRECISE_TYPES
+        and has_answer_type(best.sentence, kind)
+        and (counted is None or term_matched(counted, present, acronyms))
+    )
+    evidence = Evidence(
+        coverage(terms, present, idf, acronyms), missing_known_share(terms, present, known, idf, acronyms), typed
     )
     if evidence.value(policy) < threshold:
         return refusal(topics, passages, evidence)
