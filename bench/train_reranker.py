@@ -22,7 +22,8 @@ from kbchat.config import PROJECT_ROOT, Settings  # noqa: E402
 from kbchat.evaluation import build_squad_index, dev_half, rank_metrics, rank_of, squad_items  # noqa: E402
 from kbchat.fusion import top_by_group  # noqa: E402
 from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
-from kbchat.reranking import FEATURES, RANKER_PATH, LinearRanker  # noqa: E402
+from kbchat.reranking import FEATURES, LEXICAL_FEATURES, RANKER_PATH, LinearRanker  # noqa: E402
+from kbchat.word_vectors import load_word_vectors  # noqa: E402
 
 PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
 
@@ -46,17 +47,17 @@ class Question:
         return rank_of([s for s, _ in ranked], self.gold)
 
 
-def fit_listwise(questions: Sequence[Question], l2: float) -> LinearRanker:
+def fit_listwise(questions: Sequence[Question], l2: float, features: Sequence[str] = FEATURES) -> LinearRanker:
     """Fit weights that maximize the softmax probability of the gold candidates (conditional logit, L-BFGS)."""
     import torch
 
     kept = [q for q in questions if q.labels.any()]
-    rows = np.concatenate([q.rows for q in kept])
+    rows = np.concatenate([q.rows[:, columns(features)] for q in kept])
     mean, scale = rows.mean(axis=0), rows.std(axis=0) + 1e-9
     x = torch.tensor((rows - mean) / scale, dtype=torch.float64)
     labels = torch.tensor(np.concatenate([q.labels for q in kept]), dtype=torch.float64)
     group = torch.tensor(np.concatenate([[n] * len(q.ids) for n, q in enumerate(kept)]))
-    weights = torch.zeros(len(FEATURES), dtype=torch.float64, requires_grad=True)
+    weights = torch.zeros(len(features), dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.LBFGS([weights], max_iter=500, line_search_fn="strong_wolfe")
 
     def loss_fn() -> torch.Tensor:
@@ -72,7 +73,12 @@ def fit_listwise(questions: Sequence[Question], l2: float) -> LinearRanker:
 
     optimizer.step(loss_fn)
     values = weights.detach().numpy()
-    return LinearRanker(FEATURES, tuple(mean.round(6)), tuple(scale.round(6)), tuple(values.round(6)))
+    return LinearRanker(tuple(features), tuple(mean.round(6)), tuple(scale.round(6)), tuple(values.round(6)))
+
+
+def columns(features: Sequence[str]) -> list[int]:
+    """The positions of some features in a row of FEATURES."""
+    return [FEATURES.index(f) for f in features]
 
 
 def report(label: str, questions: Sequence[Question], score: Callable[[Question], np.ndarray]) -> None:
@@ -97,6 +103,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         kb = open_knowledge_base(build_squad_index(documents, settings.with_(rerank_depth=0), Path(tmp)))
         retriever = kb.retriever
+        # Opened without reranking, so that a stale model is not loaded; the features still need the word vectors.
+        retriever.word_vectors = load_word_vectors()
         for item in items:
             ranked, lexical, dense, terms = retriever.candidates(item.question)
             head = [(key, score) for key, score in ranked if key in retriever.by_id][:depth]
@@ -114,6 +122,12 @@ def main() -> None:
             )
         kb.close()
     report("fusion, no reranking", questions, lambda q: q.first)
+    lexical = fit_listwise([q for q in questions if q.half == args.half], args.l2, LEXICAL_FEATURES)
+    report(
+        f"without word vectors, half {args.half}",
+        questions,
+        lambda q: lexical.score(q.rows[:, columns(LEXICAL_FEATURES)]),
+    )
     models = {half: fit_listwise([q for q in questions if q.half == half], args.l2) for half in (0, 1)}
     for half, model in models.items():
         report(f"reranker fitted on half {half}", questions, lambda q, m=model: m.score(q.rows))

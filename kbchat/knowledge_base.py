@@ -13,6 +13,7 @@ from kbchat.reranking import load_ranker
 from kbchat.retrieval import Retriever
 from kbchat.snapshot import Manifest, read_chunks, read_manifest, require_snapshot
 from kbchat.vector_store import DenseStore
+from kbchat.word_vectors import load_word_vectors
 
 
 @dataclass
@@ -50,6 +51,7 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     ensure_same_model(manifest.embedding_model, settings.embedding_model)
     embeddings = SentenceEmbeddings(settings.embedding_model)
     chunks, _ = read_chunks(folder)
+    rerank = settings.rerank_depth > 0
     retriever = Retriever(
         chunks,
         LexicalIndex.load(folder / "lexical"),
@@ -58,7 +60,8 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
         manifest.acronyms,
         settings.dense_weight,
         settings.dense_fetch_k,
-        load_ranker() if settings.rerank_depth > 0 else None,
+        load_ranker() if rerank else None,
         settings.rerank_depth,
+        load_word_vectors() if rerank else None,
     )
     return KnowledgeBase(settings, folder, manifest, retriever)

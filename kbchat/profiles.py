@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kbchat.analyzer import analyze, fold_accents, words
+from kbchat.analyzer import STOPWORDS, analyze, fold_accents, stem, words
 from kbchat.chunking import Chunk
 from kbchat.sentences import split_sentences
 
 
 @dataclass(frozen=True)
 class ChunkProfile:
-    """What scoring needs of a chunk: its terms and words (title and headings included) and its sentences."""
+    """A chunk's terms, words and sentences (title and headings included), and its distinct content words.
+
+    sentence_columns gives, for each sentence, the positions in content_words of its words and the headings' words.
+    """
 
     terms: tuple[str, ...]
     term_set: frozenset[str]
@@ -20,11 +23,19 @@ class ChunkProfile:
     surface_text: str
     sentences: tuple[str, ...]
     sentence_terms: tuple[frozenset[str], ...]
+    content_words: tuple[str, ...]
+    content_stems: tuple[str, ...]
+    sentence_columns: tuple[tuple[int, ...], ...]
 
 
 def surface_words(text: str) -> list[str]:
     """Lower-case, accent-folded words, unstemmed."""
     return [fold_accents(w) for w in words(text)]
+
+
+def content_words(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
+    """The distinct lower-case words of a text that are not stopwords, accents kept (for word vectors)."""
+    return list(dict.fromkeys(w for w in words(text) if fold_accents(w) not in stopwords))
 
 
 @lru_cache(maxsize=50_000)
@@ -34,7 +45,11 @@ def chunk_profile(chunk: Chunk) -> ChunkProfile:
     terms = tuple(analyze(context))
     surface = surface_words(context)
     sentences = tuple(split_sentences(chunk.text))
-    headings = frozenset(analyze(" ".join((chunk.title, *chunk.headings))))
+    heading_text = " ".join((chunk.title, *chunk.headings))
+    headings = frozenset(analyze(heading_text))
+    vocabulary = content_words(context)
+    column = {w: i for i, w in enumerate(vocabulary)}
+    heading_words = content_words(heading_text)
     return ChunkProfile(
         terms,
         frozenset(terms),
@@ -42,4 +57,9 @@ def chunk_profile(chunk: Chunk) -> ChunkProfile:
         f" {' '.join(surface)} ",
         sentences,
         tuple(frozenset(analyze(s)) | headings for s in sentences),
+        tuple(vocabulary),
+        tuple(stem(w) for w in vocabulary),
+        tuple(
+            tuple(sorted({column[w] for w in (*content_words(s), *heading_words) if w in column})) for s in sentences
+        ),
     )

@@ -1,4 +1,4 @@
-"""A cheap reranking stage: a linear model over lexical, dense and sentence-level features of each candidate."""
+"""A cheap reranking stage: a linear model over lexical, dense, word-vector and sentence-level features."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from kbchat.analyzer import QUERY_STOPWORDS, fold_accents
 from kbchat.answering import coverage, has_answer_type, question_type
 from kbchat.errors import KbchatError
 from kbchat.profiles import ChunkProfile, surface_words
+from kbchat.soft_matching import SOFT_FEATURES
 
 RANKER_PATH = Path(__file__).resolve().parent / "reranker.json"
 ABSENT_RANK = 200
-FEATURES = (
+LEXICAL_FEATURES = (
     "fused",
     "lexical",
     "dense",
@@ -37,6 +38,7 @@ FEATURES = (
     "term_share",
     "word_pairs",
 )
+FEATURES = LEXICAL_FEATURES + SOFT_FEATURES
 _CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
 _NUMBER = re.compile(r"\d+")
 
@@ -103,7 +105,7 @@ def candidate_features(
     idf: Callable[[str], float],
     acronyms: Mapping[str, list[str]],
 ) -> list[float]:
-    """The feature vector of one candidate, in the order of FEATURES."""
+    """The lexical and first-stage features of one candidate, in the order of LEXICAL_FEATURES."""
     terms = question.unique_terms
     sentence_cover = [coverage(terms, s, idf, acronyms) for s in chunk.sentence_terms] or [0.0]
     pair_cover = [

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from kbchat.acronyms import expand_query_terms
-from kbchat.analyzer import analyze_query
+from kbchat.analyzer import QUERY_STOPWORDS, analyze_query
+from kbchat.answering import term_matched
 from kbchat.chunking import Chunk
 from kbchat.embedding import SentenceEmbeddings
 from kbchat.fusion import convex_fusion, normalize_max, normalize_minmax
 from kbchat.lexical_store import LexicalIndex
-from kbchat.profiles import chunk_profile
+from kbchat.profiles import chunk_profile, content_words
 from kbchat.reranking import ABSENT_RANK, FirstStage, LinearRanker, candidate_features, question_profile, softmax
+from kbchat.soft_matching import SOFT_FEATURES, WeightedWords, soft_features, weighted_words
 from kbchat.vector_store import DenseStore
+from kbchat.word_vectors import WordVectors
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Retriever:
         fetch_k: int,
         ranker: LinearRanker | None = None,
         rerank_depth: int = 0,
+        word_vectors: WordVectors | None = None,
     ) -> None:
         """Wire the two stores of one snapshot together."""
         self.by_id = {c.chunk_id: c for c in chunks}
@@ -53,6 +57,8 @@ class Retriever:
         self.fetch_k = fetch_k
         self.ranker = ranker
         self.rerank_depth = rerank_depth
+        self.word_vectors = word_vectors
+        self._passage_words: dict[str, WeightedWords] = {}
         self.topics = list(dict.fromkeys(name for c in chunks for name in (c.title, *c.headings[-1:])))
 
     def query_terms(self, question: str) -> list[str]:
@@ -114,7 +120,24 @@ class Retriever:
             )
             for key, score in head
         ]
-        return np.asarray(rows, dtype=float).reshape(len(rows), -1)
+        lexical_rows = np.asarray(rows, dtype=float).reshape(len(rows), -1)
+        return np.hstack([lexical_rows, self.soft_rows(question, [key for key, _ in head])])
+
+    def soft_rows(self, question: str, keys: Sequence[str]) -> np.ndarray:
+        """The soft-matching features of each candidate by French word vectors (zeros without them)."""
+        rows = np.zeros((len(keys), len(SOFT_FEATURES)))
+        word_vectors = self.word_vectors
+        if word_vectors is None:
+            return rows
+        asked = weighted_words(content_words(question, QUERY_STOPWORDS), word_vectors, self.lexical.idf)
+        for i, key in enumerate(keys):
+            profile = chunk_profile(self.by_id[key])
+            # A chunk's words and their IDF weights depend on this snapshot only: worked out once.
+            if key not in self._passage_words:
+                self._passage_words[key] = weighted_words(profile.content_words, word_vectors, self.lexical.idf)
+            spelled_out = [s in self.acronyms and term_matched(s, profile.term_set, self.acronyms) for s in asked.stems]
+            rows[i] = soft_features(asked, self._passage_words[key], profile.sentence_columns, spelled_out)
+        return rows
 
     def search(self, question: str, k: int) -> list[Passage]:
         """The k best chunks for the question (dense_weight 0 is BM25 alone, 1 is dense alone, no reranking)."""

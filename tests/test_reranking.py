@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kbchat.analyzer import analyze_query
+from kbchat.analyzer import QUERY_STOPWORDS, analyze_query
 from kbchat.chunking import Chunk
 from kbchat.errors import KbchatError
-from kbchat.profiles import chunk_profile
+from kbchat.profiles import chunk_profile, content_words
 from kbchat.reranking import (
     FEATURES,
+    LEXICAL_FEATURES,
     FirstStage,
     LinearRanker,
     candidate_features,
@@ -24,6 +25,8 @@ from kbchat.reranking import (
     share,
     softmax,
 )
+from kbchat.soft_matching import soft_features, weighted_words
+from kbchat.word_vectors import load_word_vectors
 
 SAME_FIRST_STAGE = FirstStage(0.9, 0.9, 0.5, 0.8, 2, 3)
 
@@ -34,11 +37,19 @@ def chunk(text: str, title: str = "Histoire") -> Chunk:
 
 
 def features(question: str, text: str, first: FirstStage = SAME_FIRST_STAGE) -> dict[str, float]:
-    """The named features of one question and one chunk, every term weighing 1."""
+    """The named lexical features of one question and one chunk, every term weighing 1."""
     row = candidate_features(
         question_profile(question, analyze_query(question)), chunk_profile(chunk(text)), first, lambda t: 1.0, {}
     )
-    return dict(zip(FEATURES, row, strict=True))
+    return dict(zip(LEXICAL_FEATURES, row, strict=True))
+
+
+def full_row(question: str, text: str) -> list[float]:
+    """Every feature of one question and one chunk, the soft ones by the real French word vectors."""
+    vectors, profile = load_word_vectors(), chunk_profile(chunk(text))
+    asked = weighted_words(content_words(question, QUERY_STOPWORDS), vectors, lambda t: 1.0)
+    passage = weighted_words(profile.content_words, vectors, lambda t: 1.0)
+    return [*features(question, text).values(), *soft_features(asked, passage, profile.sentence_columns)]
 
 
 @pytest.mark.parametrize(
@@ -124,10 +135,24 @@ def test_shipped_ranker_prefers_the_passage_that_names_what_was_asked() -> None:
     question = "En quelle année Napoléon fut-il sacré empereur ?"
     rows = np.array(
         [
-            list(features(question, "Le sacre de Napoléon eut lieu en 1804 : il fut sacré empereur.").values()),
-            list(features(question, "Le sacre eut lieu à Notre-Dame devant le pape.").values()),
+            full_row(question, "Le sacre de Napoléon eut lieu en 1804 : il fut sacré empereur."),
+            full_row(question, "Le sacre eut lieu à Notre-Dame devant le pape."),
         ]
     )
+    assert ranker.score(rows)[0] > ranker.score(rows)[1]
+
+
+def test_shipped_ranker_prefers_a_paraphrase_to_a_passage_on_another_subject() -> None:
+    ranker = load_ranker()
+    question = "Combien de geôliers surveillaient la prison ?"
+    rows = np.array(
+        [
+            full_row(question, "Quarante gardiens veillaient sur les détenus de la prison."),
+            full_row(question, "La prison, construite en 1850, domine toute la colline."),
+        ]
+    )
+    # The lexical features of the two passages are the same: only the word vectors tell them apart.
+    assert rows[0, : len(LEXICAL_FEATURES)].tolist() == rows[1, : len(LEXICAL_FEATURES)].tolist()
     assert ranker.score(rows)[0] > ranker.score(rows)[1]
 
 

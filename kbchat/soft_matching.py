@@ -1,0 +1,92 @@
+"""Soft term matching: how well a passage covers a question when similar words count, not only equal stems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kbchat.analyzer import stem
+from kbchat.word_vectors import WordVectors
+
+STRONG_SIMILARITY = 0.5
+SAME_WORD = 0.999
+SOFT_FEATURES = ("soft_coverage", "soft_missing", "mean_vector_cosine", "soft_best_sentence", "strong_coverage")
+
+
+@dataclass(frozen=True)
+class WeightedWords:
+    """Distinct words as stems, IDF weights, unit vectors, and the weighted mean of those vectors."""
+
+    stems: tuple[str, ...]
+    weights: np.ndarray
+    vectors: np.ndarray
+    mean: np.ndarray
+
+
+def weighted_words(words: Sequence[str], word_vectors: WordVectors, idf: Callable[[str], float]) -> WeightedWords:
+    """Look up the words' vectors and weigh each by the IDF of its stem."""
+    stems = tuple(stem(w) for w in words)
+    weights = np.array([idf(s) for s in stems], dtype=float)
+    vectors = word_vectors.vectors(word_vectors.rows(words))
+    return WeightedWords(stems, weights, vectors, mean_vector(vectors, weights))
+
+
+def mean_vector(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted mean of the vectors, scaled to unit length (zero stays zero)."""
+    mean = (weights[:, None] * vectors).sum(axis=0) if len(vectors) else np.zeros(vectors.shape[-1])
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm > 0 else mean
+
+
+def term_similarity(question: WeightedWords, passage: WeightedWords) -> np.ndarray:
+    """Cosine of every question word with every passage word, clipped to [0, 1]; words with the same stem score 1."""
+    shape = (len(question.stems), len(passage.stems))
+    similarity = np.clip(question.vectors @ passage.vectors.T, 0.0, 1.0) if all(shape) else np.zeros(shape)
+    same = np.asarray(question.stems, dtype=object)[:, None] == np.asarray(passage.stems, dtype=object)[None, :]
+    return np.where(same.reshape(shape), 1.0, similarity)
+
+
+def soft_coverage(best: np.ndarray, weights: np.ndarray, floor: float = 0.0) -> float:
+    """The weighted mean of each question word's best similarity, counting only similarities at or above floor."""
+    total = float(weights.sum())
+    if total <= 0:
+        return 0.0
+    return float((weights * np.where(best >= floor, best, 0.0)).sum() / total)
+
+
+def sentence_coverage(similarity: np.ndarray, weights: np.ndarray, sentences: Sequence[Sequence[int]]) -> list[float]:
+    """The soft coverage of the question by each sentence, given by its columns (0 for a sentence without any)."""
+    return [
+        soft_coverage(similarity[:, list(columns)].max(axis=1), weights) if len(columns) and similarity.size else 0.0
+        for columns in sentences
+    ]
+
+
+def soft_features(
+    question: WeightedWords,
+    passage: WeightedWords,
+    sentences: Sequence[Sequence[int]],
+    spelled_out: Sequence[bool] = (),
+) -> list[float]:
+    """The SOFT_FEATURES of a passage whose sentences are given by their columns (positions in passage's words).
+
+    Soft coverage overall, of the words the passage lacks, by mean vectors, in the best sentence, and counting
+    strong similarities only. spelled_out marks question words the passage holds in another form (an acronym's
+    expansion): they count as present in every sentence.
+    """
+    similarity = term_similarity(question, passage)
+    if len(spelled_out) and similarity.size:
+        similarity[np.asarray(spelled_out, dtype=bool)] = 1.0
+    if not similarity.size:
+        return [0.0] * len(SOFT_FEATURES)
+    best = similarity.max(axis=1)
+    missing = best < SAME_WORD
+    return [
+        soft_coverage(best, question.weights),
+        soft_coverage(best[missing], question.weights[missing]) if missing.any() else 1.0,
+        float(question.mean @ passage.mean),
+        max(sentence_coverage(similarity, question.weights, sentences), default=0.0),
+        soft_coverage(best, question.weights, STRONG_SIMILARITY),
+    ]

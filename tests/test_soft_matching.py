@@ -1,0 +1,133 @@
+"""Soft term matching: pure functions on tables of small vectors, and the real French word vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kbchat.errors import ModelLoadError
+from kbchat.soft_matching import (
+    SOFT_FEATURES,
+    WeightedWords,
+    mean_vector,
+    sentence_coverage,
+    soft_coverage,
+    soft_features,
+    term_similarity,
+    weighted_words,
+)
+from kbchat.word_vectors import load_word_vectors
+
+
+def unit(*angles: float) -> np.ndarray:
+    """Unit vectors in the plane at the given angles (radians)."""
+    return np.array([[np.cos(a), np.sin(a)] for a in angles]).reshape(len(angles), 2)
+
+
+def words(stems: list[str], vectors: np.ndarray, weights: list[float] | None = None) -> WeightedWords:
+    """Weighted words from explicit stems and vectors (every weight 1 unless given)."""
+    w = np.ones(len(stems)) if weights is None else np.array(weights)
+    return WeightedWords(tuple(stems), w, vectors, mean_vector(vectors, w))
+
+
+@pytest.mark.parametrize(
+    ("best", "weights", "floor", "expected"),
+    [
+        ([1.0, 0.0], [1.0, 1.0], 0.0, 0.5),
+        ([1.0, 0.6], [1.0, 1.0], 0.0, 0.8),
+        ([1.0, 0.4], [1.0, 1.0], 0.5, 0.5),
+        ([1.0, 0.6], [3.0, 1.0], 0.0, 0.9),
+        ([0.5], [0.0], 0.0, 0.0),
+        ([], [], 0.0, 0.0),
+    ],
+)
+def test_soft_coverage(best: list[float], weights: list[float], floor: float, expected: float) -> None:
+    assert soft_coverage(np.array(best), np.array(weights), floor) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("vectors", "weights", "expected"),
+    [
+        (unit(0.0, np.pi / 2), [1.0, 1.0], [np.sqrt(0.5), np.sqrt(0.5)]),
+        (unit(0.0, np.pi / 2), [1.0, 0.0], [1.0, 0.0]),
+        (np.zeros((2, 2)), [1.0, 1.0], [0.0, 0.0]),
+        (np.zeros((0, 2)), [], [0.0, 0.0]),
+    ],
+)
+def test_mean_vector_is_unit_length_or_zero(vectors: np.ndarray, weights: list[float], expected: list[float]) -> None:
+    assert mean_vector(vectors, np.array(weights)).tolist() == pytest.approx(expected)
+
+
+def test_term_similarity_clips_and_counts_equal_stems_as_one() -> None:
+    question = words(["roi", "guerr"], unit(0.0, np.pi / 3))
+    passage = words(["reine", "guerr", "paix"], unit(np.pi / 3, np.pi, np.pi / 2))
+    similarity = term_similarity(question, passage)
+    assert similarity == pytest.approx(np.array([[0.5, 0.0, 0.0], [1.0, 1.0, np.sqrt(3) / 2]]))
+
+
+@pytest.mark.parametrize(("questions", "passages"), [(0, 3), (2, 0), (0, 0)])
+def test_term_similarity_of_no_words_is_empty(questions: int, passages: int) -> None:
+    question = words([f"q{i}" for i in range(questions)], unit(*[0.0] * questions))
+    passage = words([f"p{i}" for i in range(passages)], unit(*[0.0] * passages))
+    assert term_similarity(question, passage).shape == (questions, passages)
+
+
+def test_sentence_coverage_takes_each_sentence_columns() -> None:
+    similarity = np.array([[1.0, 0.0, 0.2], [0.0, 0.6, 0.0]])
+    got = sentence_coverage(similarity, np.ones(2), [(0,), (1, 2), (0, 1), ()])
+    assert got == pytest.approx([0.5, 0.4, 0.8, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("angle", "expected"),
+    [
+        # The second question word meets a passage word at 60° (cosine 0.5), at 80° (0.17) or not at all (90°).
+        (np.pi / 3, {"soft_coverage": 0.75, "soft_missing": 0.5, "soft_best_sentence": 0.75, "strong_coverage": 0.75}),
+        (np.radians(80), {"soft_coverage": 0.5868, "soft_missing": 0.1736, "strong_coverage": 0.5}),
+        (np.pi / 2, {"soft_coverage": 0.5, "soft_missing": 0.0, "soft_best_sentence": 0.5, "strong_coverage": 0.5}),
+    ],
+)
+def test_soft_features(angle: float, expected: dict[str, float]) -> None:
+    question = words(["napoleon", "sacr"], np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]))
+    passage = words(["napoleon", "couron"], np.array([[0.0, 0.0, 1.0], [np.cos(angle), np.sin(angle), 0.0]]))
+    got = dict(zip(SOFT_FEATURES, soft_features(question, passage, [(0, 1)]), strict=True))
+    assert {name: got[name] for name in expected} == pytest.approx(expected, abs=1e-4)
+
+
+def test_soft_features_of_a_passage_without_words_are_zero() -> None:
+    question = words(["roi"], unit(0.0))
+    assert soft_features(question, words([], np.zeros((0, 2))), []) == [0.0] * len(SOFT_FEATURES)
+
+
+def test_soft_features_when_every_word_is_present() -> None:
+    question = words(["roi", "guerr"], unit(0.0, np.pi / 2))
+    got = dict(zip(SOFT_FEATURES, soft_features(question, question, [(0,), (1,)]), strict=True))
+    assert got["soft_coverage"] == pytest.approx(1.0)
+    assert got["soft_missing"] == 1.0
+    assert got["mean_vector_cosine"] == pytest.approx(1.0)
+    assert got["soft_best_sentence"] == pytest.approx(0.5)
+
+
+def test_french_word_vectors_know_paraphrases() -> None:
+    vectors = load_word_vectors()
+    found = weighted_words(["gardiens", "geôliers", "voiture", "zzqxw"], vectors, lambda stem: 1.0)
+    similarity = found.vectors @ found.vectors.T
+    assert similarity[0, 1] > 0.5 > similarity[0, 2]
+    assert not found.vectors[3].any()
+    assert found.stems[:2] == ("gardien", "geoli")
+
+
+def test_missing_word_vectors_are_one_clear_error() -> None:
+    with pytest.raises(ModelLoadError, match="n'ont pas pu être chargés"):
+        load_word_vectors("kbchat_no_such_vectors")
+
+
+def test_a_question_word_spelled_out_in_the_passage_counts_as_present() -> None:
+    question = words(["dci", "budget"], np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]))
+    passage = words(["direction", "budget"], np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]))
+    plain = dict(zip(SOFT_FEATURES, soft_features(question, passage, [(0,), (1,)]), strict=True))
+    spelled = dict(zip(SOFT_FEATURES, soft_features(question, passage, [(0,), (1,)], [True, False]), strict=True))
+    assert (plain["soft_coverage"], plain["soft_best_sentence"]) == pytest.approx((0.5, 0.5))
+    assert (spelled["soft_coverage"], spelled["soft_best_sentence"], spelled["soft_missing"]) == pytest.approx(
+        (1.0, 1.0, 1.0)
+    )
