@@ -11,8 +11,7 @@ from kbchat.analyzer import stem
 from kbchat.word_vectors import WordVectors
 
 STRONG_SIMILARITY = 0.5
-SAME_WORD = 0.999
-SOFT_FEATURES = ("soft_coverage", "soft_missing", "mean_vector_cosine", "soft_best_sentence", "strong_coverage")
+SOFT_FEATURES = ("soft_coverage", "mean_vector_cosine", "soft_best_sentence", "strong_coverage")
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,8 @@ def soft_features(
 ) -> list[float]:
     """The SOFT_FEATURES of a passage whose sentences are given by their columns (positions in passage's words).
 
-    Soft coverage overall, of the words the passage lacks, by mean vectors, in the best sentence, and counting
-    strong similarities only. spelled_out marks question words the passage holds in another form (an acronym's
+    Soft coverage overall, by mean vectors, in the best sentence, and counting strong similarities only.
+    spelled_out marks question words the passage holds in another form (an acronym's
     expansion): they count as present in every sentence.
     """
     similarity = term_similarity(question, passage)
@@ -82,10 +81,8 @@ def soft_features(
     if not similarity.size:
         return [0.0] * len(SOFT_FEATURES)
     best = similarity.max(axis=1)
-    missing = best < SAME_WORD
     return [
         soft_coverage(best, question.weights),
-        soft_coverage(best[missing], question.weights[missing]) if missing.any() else 1.0,
         float(question.mean @ passage.mean),
         max(sentence_coverage(similarity, question.weights, sentences), default=0.0),
         soft_coverage(best, question.weights, STRONG_SIMILARITY),

@@ -82,9 +82,9 @@ def test_sentence_coverage_takes_each_sentence_columns() -> None:
     ("angle", "expected"),
     [
         # The second question word meets a passage word at 60° (cosine 0.5), at 80° (0.17) or not at all (90°).
-        (np.pi / 3, {"soft_coverage": 0.75, "soft_missing": 0.5, "soft_best_sentence": 0.75, "strong_coverage": 0.75}),
-        (np.radians(80), {"soft_coverage": 0.5868, "soft_missing": 0.1736, "strong_coverage": 0.5}),
-        (np.pi / 2, {"soft_coverage": 0.5, "soft_missing": 0.0, "soft_best_sentence": 0.5, "strong_coverage": 0.5}),
+        (np.pi / 3, {"soft_coverage": 0.75, "soft_best_sentence": 0.75, "strong_coverage": 0.75}),
+        (np.radians(80), {"soft_coverage": 0.5868, "soft_best_sentence": 0.5868, "strong_coverage": 0.5}),
+        (np.pi / 2, {"soft_coverage": 0.5, "soft_best_sentence": 0.5, "strong_coverage": 0.5}),
     ],
 )
 def test_soft_features(angle: float, expected: dict[str, float]) -> None:
@@ -103,7 +103,6 @@ def test_soft_features_when_every_word_is_present() -> None:
     question = words(["roi", "guerr"], unit(0.0, np.pi / 2))
     got = dict(zip(SOFT_FEATURES, soft_features(question, question, [(0,), (1,)]), strict=True))
     assert got["soft_coverage"] == pytest.approx(1.0)
-    assert got["soft_missing"] == 1.0
     assert got["mean_vector_cosine"] == pytest.approx(1.0)
     assert got["soft_best_sentence"] == pytest.approx(0.5)
 
@@ -128,6 +127,4 @@ def test_a_question_word_spelled_out_in_the_passage_counts_as_present() -> None:
     plain = dict(zip(SOFT_FEATURES, soft_features(question, passage, [(0,), (1,)]), strict=True))
     spelled = dict(zip(SOFT_FEATURES, soft_features(question, passage, [(0,), (1,)], [True, False]), strict=True))
     assert (plain["soft_coverage"], plain["soft_best_sentence"]) == pytest.approx((0.5, 0.5))
-    assert (spelled["soft_coverage"], spelled["soft_best_sentence"], spelled["soft_missing"]) == pytest.approx(
-        (1.0, 1.0, 1.0)
-    )
+    assert (spelled["soft_coverage"], spelled["soft_best_sentence"]) == pytest.approx((1.0, 1.0))
