@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kbchat.analyzer import STOPWORDS, analyze, fold_accents, stem, words
+from kbchat.analyzer import STOPWORDS, analyze, fold_accents, words
 from kbchat.chunking import Chunk
 from kbchat.sentences import split_sentences
 
@@ -24,7 +24,6 @@ class ChunkProfile:
     sentences: tuple[str, ...]
     sentence_terms: tuple[frozenset[str], ...]
     content_words: tuple[str, ...]
-    content_stems: tuple[str, ...]
     sentence_columns: tuple[tuple[int, ...], ...]
 
 
@@ -58,7 +57,6 @@ def chunk_profile(chunk: Chunk) -> ChunkProfile:
         sentences,
         tuple(frozenset(analyze(s)) | headings for s in sentences),
         tuple(vocabulary),
-        tuple(stem(w) for w in vocabulary),
         tuple(
             tuple(sorted({column[w] for w in (*content_words(s), *heading_words) if w in column})) for s in sentences
         ),

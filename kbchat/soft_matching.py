@@ -28,7 +28,7 @@ def weighted_words(words: Sequence[str], word_vectors: WordVectors, idf: Callabl
     """Look up the words' vectors and weigh each by the IDF of its stem."""
     stems = tuple(stem(w) for w in words)
     weights = np.array([idf(s) for s in stems], dtype=float)
-    vectors = word_vectors.vectors(word_vectors.rows(words))
+    vectors = word_vectors.vectors(words)
     return WeightedWords(stems, weights, vectors, mean_vector(vectors, weights))
 
 

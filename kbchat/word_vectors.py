@@ -26,16 +26,12 @@ class WordVectors:
         )
         self._find = find
 
-    def rows(self, words: Sequence[str]) -> np.ndarray:
-        """The table row of each word; unknown words point at the last, all-zero row."""
+    def vectors(self, words: Sequence[str]) -> np.ndarray:
+        """One unit vector per word, in order; an unknown word gets the last, all-zero row."""
         if not words:
-            return np.zeros(0, dtype=np.int64)
+            return np.zeros((0, self.table.shape[1]), dtype=np.float32)
         found = np.asarray(self._find(keys=list(words)), dtype=np.int64)
-        return np.where(found >= 0, found, len(self.table) - 1)
-
-    def vectors(self, rows: np.ndarray) -> np.ndarray:
-        """The unit vectors of table rows."""
-        return self.table[rows]
+        return self.table[np.where(found >= 0, found, len(self.table) - 1)]
 
 
 @lru_cache(maxsize=2)
