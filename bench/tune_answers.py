@@ -6,6 +6,7 @@ Prints answer accuracy with refusal off (the ceiling) and at the configured thre
 
 from __future__ import annotations
 
+import math
 import sys
 import tempfile
 from dataclasses import replace
@@ -34,6 +35,9 @@ VARIANTS: dict[str, AnswerPolicy] = {
     "extra above 0.5": replace(DEFAULT_POLICY, extra_ratio=0.5),
     "other passages above 0.75": replace(DEFAULT_POLICY, other_passage_ratio=0.75),
     "extra above 0.5, other passages above 0.75": replace(DEFAULT_POLICY, extra_ratio=0.5, other_passage_ratio=0.75),
+    "no room sharing": replace(DEFAULT_POLICY, share_ratio=math.inf),
+    "share above 0.85": replace(DEFAULT_POLICY, share_ratio=0.85),
+    "share above 0.95": replace(DEFAULT_POLICY, share_ratio=0.95),
 }
 
 

@@ -71,6 +71,7 @@ class AnswerPolicy:
     prefer_typed: bool = True
     context_weight: float = 0.3
     typed_min_ratio: float = 0.5
+    share_ratio: float = 0.9
 
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -186,12 +187,12 @@ def missing_known_share(
 
 
 def trim_to(sentence: str, limit: int, terms: Sequence[str]) -> str:
-    """Shorten a sentence to at most limit characters around the words that match the question."""
+    """Shorten a sentence to at most limit characters around its first word that matches the question."""
     if len(sentence) <= limit:
         return sentence
     tokens = sentence.split()
-    hits = [i for i, w in enumerate(tokens) if set(analyze(w)) & set(terms)]
-    centre = hits[len(hits) // 2] if hits else 0
+    wanted = set(terms)
+    centre = next((i for i, w in enumerate(tokens) if wanted.intersection(analyze(w))), 0)
     start, end = centre, centre + 1
     while True:
         grew = False
@@ -280,28 +281,35 @@ def compose_answer(
     )
     if evidence.value(policy) < threshold:
         return refusal(topics, passages, evidence)
-    chosen = [best, *_more_sentences(best, candidates, max_chars - len(best.sentence) - MARKER_ROOM, policy)]
-    chosen.sort(key=lambda c: (c.passage_index != best.passage_index, c.passage_index, c.sentence_index))
+    chosen = _choose_sentences(best, candidates, max_chars, policy)
+    chosen.sort(key=lambda q: (q.passage != best.passage_index, q.passage, q.candidate.sentence_index))
     text, order = _cite(chosen, terms, max_chars)
     others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(order))]
-    sources = [_source(passages[i], tuple(c.sentence for c in chosen if c.passage_index == i)) for i in order]
+    sources = [_source(passages[i], tuple(q.candidate.sentence for q in chosen if q.passage == i)) for i in order]
     sources += [_source(p) for p in others]
     return Answer(text, True, sources, evidence, list(passages))
 
 
-def _cite(chosen: Sequence[Candidate], terms: Sequence[str], max_chars: int) -> tuple[str, list[int]]:
+def _cite(chosen: Sequence[Quote], terms: Sequence[str], max_chars: int) -> tuple[str, list[int]]:
     """The answer text with one marker after each run of sentences from one passage, and the cited passages."""
-    order = list(dict.fromkeys(c.passage_index for c in chosen))
+    order = list(dict.fromkeys(q.passage for q in chosen))
     parts: list[str] = []
-    for position, candidate in enumerate(chosen):
-        room = max_chars - MARKER_ROOM - (len(" ".join(parts)) + 1 if parts else 0)
-        previous = chosen[position - 1] if position else None
-        gap = previous is not None and previous.passage_index == candidate.passage_index
-        gap = gap and candidate.sentence_index != previous.sentence_index + 1
-        parts.append(("… " if gap else "") + trim_to(candidate.sentence, room - (2 if gap else 0), terms))
+    for position, quote in enumerate(chosen):
+        candidate = quote.candidate
+        room = min(quote.limit, max_chars - MARKER_ROOM - (len(" ".join(parts)) + 1 if parts else 0))
+        previous = chosen[position - 1].candidate if position else None
+        same = previous is not None and previous.passage_index == candidate.passage_index
+        gap = same and candidate.sentence_index != previous.sentence_index + 1
+        piece = trim_to(candidate.sentence, room - (2 if gap else 0), terms)
+        if same:
+            # One ellipsis marks any cut between two quotes of the same passage.
+            cut = gap or parts[-1].endswith(" …") or piece.startswith("… ")
+            parts[-1] = parts[-1].removesuffix(" …")
+            piece = ("… " if cut else "") + piece.removeprefix("… ")
+        parts.append(piece)
         following = chosen[position + 1] if position + 1 < len(chosen) else None
-        if following is None or following.passage_index != candidate.passage_index:
-            parts[-1] += f" [{order.index(candidate.passage_index) + 1}]"
+        if following is None or following.passage != quote.passage:
+            parts[-1] += f" [{order.index(quote.passage) + 1}]"
     return " ".join(parts), order
 
 
@@ -312,6 +320,43 @@ def _best_candidate(candidates: Sequence[Candidate], kind: str | None, policy: A
         if typed and typed[0].score >= policy.typed_min_ratio * candidates[0].score:
             return typed[0]
     return candidates[0]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence chosen for the answer and the most characters it may take there."""
+
+    candidate: Candidate
+    limit: int
+
+    @property
+    def passage(self) -> int:
+        """The index of the passage the sentence comes from."""
+        return self.candidate.passage_index
+
+
+def share_room(first: int, second: int, room: int) -> tuple[int, int]:
+    """Limits for two sentences sharing room: the first keeps half of it, or more when the second is shorter."""
+    kept = min(first, max(room // 2, room - second))
+    return kept, room - kept
+
+
+def _choose_sentences(
+    best: Candidate, candidates: Sequence[Candidate], max_chars: int, policy: AnswerPolicy
+) -> list[Quote]:
+    """The best sentence and those that fit beside it whole; a close runner-up that does not fit shares the room."""
+    more = _more_sentences(best, candidates, max_chars - len(best.sentence) - MARKER_ROOM, policy)
+    runner_up = next((c for c in candidates if c.sentence != best.sentence), None)
+    if (
+        runner_up is None
+        or runner_up in more
+        or policy.max_sentences < 2
+        or runner_up.score < policy.share_ratio * best.score
+    ):
+        return [Quote(c, max_chars) for c in (best, *more)]
+    # Room for a separator, two markers and the ellipsis of a gap.
+    first, second = share_room(len(best.sentence), len(runner_up.sentence), max_chars - 2 * MARKER_ROOM - len(" … "))
+    return [Quote(best, first), Quote(runner_up, second)]
 
 
 def _more_sentences(

@@ -18,6 +18,7 @@ from kbchat.answering import (
     has_answer_type,
     missing_known_share,
     question_type,
+    share_room,
     trim_to,
 )
 from kbchat.chunking import Chunk
@@ -152,6 +153,56 @@ def test_trim_keeps_matching_words_within_limit() -> None:
     trimmed = trim_to(sentence, 80, ["cooper"])
     assert len(trimmed) <= 80 and "coopération" in trimmed and trimmed.startswith("…") and trimmed.endswith("…")
     assert trim_to("Court.", 80, []) == "Court."
+
+
+def test_trim_starts_from_the_first_matching_word() -> None:
+    sentence = " ".join(
+        ["avant"] * 30 + ["coopération", "technique"] + ["milieu"] * 30 + ["coopération"] + ["fin"] * 30
+    )
+    trimmed = trim_to(sentence, 100, ["cooper"])
+    assert "technique" in trimmed and "fin" not in trimmed and len(trimmed) <= 100
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "room", "expected"),
+    [
+        (300, 300, 339, (169, 170)),
+        (100, 300, 339, (100, 239)),
+        (300, 100, 339, (239, 100)),
+        (300, 339, 339, (169, 170)),
+    ],
+)
+def test_share_room(first: int, second: int, room: int, expected: tuple[int, int]) -> None:
+    assert share_room(first, second, room) == expected
+
+
+@pytest.mark.parametrize(("share_ratio", "cited"), [(0.9, ["[1]", "[2]"]), (float("inf"), ["[1]"])])
+def test_a_close_runner_up_that_does_not_fit_shares_the_room(share_ratio: float, cited: list[str]) -> None:
+    filler = "dans le cadre de ses missions " * 4
+    passages = [
+        passage(f"La DCI coopère avec la police {filler}et forme des cadres."),
+        passage(f"La DCI coopère avec la gendarmerie {filler}et conseille les ministres.", score=0.99),
+    ]
+    answer = compose_answer(
+        "Avec qui la DCI coopère-t-elle ?",
+        passages,
+        idf,
+        {},
+        threshold=0.4,
+        max_chars=200,
+        policy=AnswerPolicy(share_ratio=share_ratio),
+    )
+    assert [m for m in ("[1]", "[2]") if m in answer.answer] == cited
+    assert "police" in answer.answer and ("gendarmerie" in answer.answer) == (len(cited) == 2)
+    assert len(answer.answer) <= 200 and citations_grounded(answer)
+
+
+def test_cuts_within_one_passage_show_one_ellipsis() -> None:
+    filler = "dans le cadre de ses missions " * 4
+    text = f"La DCI coopère avec la police {filler}partout. Sans rapport. La DCI coopère avec la gendarmerie {filler}."
+    answer = compose_answer("Avec qui la DCI coopère-t-elle ?", [passage(text)], idf, {}, threshold=0.4, max_chars=200)
+    assert "police" in answer.answer and "gendarmerie" in answer.answer and "… …" not in answer.answer
+    assert answer.answer.count("[1]") == 1 and citations_grounded(answer)
 
 
 def test_picks_the_typed_sentence_and_cites_it() -> None:
