@@ -1,9 +1,10 @@
-"""French lexical analyzer: elisions, stopwords, Snowball stemming and accent folding."""
+"""French lexical analyzer: elisions, stopwords, Snowball stemming, accent folding and character n-grams."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -89,3 +90,12 @@ def analyze(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
 def analyze_query(text: str) -> list[str]:
     """Index terms of a question: like analyze, also dropping question words."""
     return analyze(text, QUERY_STOPWORDS)
+
+
+def char_ngrams(words: Iterable[str], n: int = 4) -> frozenset[str]:
+    """The character n-grams of words marked at both ends (« #mot# »); a shorter word gives itself whole."""
+    grams: set[str] = set()
+    for word in words:
+        marked = f"#{word}#"
+        grams.update(marked[i : i + n] for i in range(max(1, len(marked) - n + 1)))
+    return frozenset(grams)

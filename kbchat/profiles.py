@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kbchat.analyzer import STOPWORDS, analyze, fold_accents, words
+from kbchat.analyzer import STOPWORDS, analyze, char_ngrams, fold_accents, words
 from kbchat.chunking import Chunk
 from kbchat.sentences import split_sentences
 
 
 @dataclass(frozen=True)
 class ChunkProfile:
-    """A chunk's terms, words and sentences (title and headings included), and its distinct content words.
+    """A chunk's terms, words, character n-grams and sentences (title and headings included), and its content words.
 
     sentence_columns gives, for each sentence, the positions in content_words of its words and the headings' words.
     """
@@ -21,6 +21,7 @@ class ChunkProfile:
     term_set: frozenset[str]
     surface: frozenset[str]
     surface_text: str
+    char_ngrams: frozenset[str]
     sentences: tuple[str, ...]
     sentence_terms: tuple[frozenset[str], ...]
     content_words: tuple[str, ...]
@@ -54,6 +55,7 @@ def chunk_profile(chunk: Chunk) -> ChunkProfile:
         frozenset(terms),
         frozenset(surface),
         f" {' '.join(surface)} ",
+        char_ngrams(surface),
         sentences,
         tuple(frozenset(analyze(s)) | headings for s in sentences),
         tuple(vocabulary),

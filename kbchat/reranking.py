@@ -12,14 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from kbchat.analyzer import QUERY_STOPWORDS, fold_accents
-from kbchat.answering import coverage, has_answer_type, question_type
+from kbchat.analyzer import QUERY_STOPWORDS, char_ngrams, fold_accents
+from kbchat.answering import coverage, has_answer_type, question_type, term_matched
 from kbchat.errors import KbchatError
 from kbchat.profiles import ChunkProfile, surface_words
 from kbchat.soft_matching import SOFT_FEATURES
 
 RANKER_PATH = Path(__file__).resolve().parent / "reranker.json"
 ABSENT_RANK = 200
+NGRAM_MIN_LENGTH = 4  # shorter question words are mostly function words
 LEXICAL_FEATURES = (
     "fused",
     "lexical",
@@ -37,6 +38,7 @@ LEXICAL_FEATURES = (
     "rarest_term",
     "term_share",
     "word_pairs",
+    "character_ngrams",
 )
 FEATURES = LEXICAL_FEATURES + SOFT_FEATURES
 _CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
@@ -53,6 +55,7 @@ class QuestionProfile:
     capitalized: tuple[str, ...]
     numbers: tuple[str, ...]
     kind: str | None
+    char_ngrams: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class FirstStage:
 
 
 def question_profile(question: str, terms: Sequence[str]) -> QuestionProfile:
-    """The question's terms, content words, capitalized words, numbers and answer type."""
+    """The question's terms, content words, capitalized words, numbers, answer type and character n-grams."""
     return QuestionProfile(
         tuple(terms),
         tuple(dict.fromkeys(terms)),
@@ -76,6 +79,7 @@ def question_profile(question: str, terms: Sequence[str]) -> QuestionProfile:
         tuple(fold_accents(w.lower()) for w in _CAPITALIZED.findall(question)),
         tuple(_NUMBER.findall(question)),
         question_type(question),
+        char_ngrams(w for w in surface_words(question) if len(w) >= NGRAM_MIN_LENGTH),
     )
 
 
@@ -116,6 +120,8 @@ def candidate_features(
     best_sentence = chunk.sentences[best] if chunk.sentences else ""
     highest = max((idf(t) for t in terms), default=0.0) or 1.0
     pairs = list(zip(question.surface, question.surface[1:], strict=False))
+    # A name counts where the passage holds it, or spells it out when it is an acronym.
+    named = [w in chunk.surface or term_matched(w, chunk.term_set, acronyms) for w in question.capitalized]
     return [
         first.fused,
         first.lexical,
@@ -127,12 +133,13 @@ def candidate_features(
         max(pair_cover),
         near_pairs(question.terms, chunk.terms),
         share(question.surface, chunk.surface, 0.0),
-        share(question.capitalized, chunk.surface, 1.0),
+        sum(named) / len(named) if named else 1.0,
         share(question.numbers, chunk.surface, 1.0),
         float(has_answer_type(best_sentence, question.kind)),
         max((idf(t) for t in terms if t in chunk.term_set), default=0.0) / highest,
         share(terms, chunk.term_set, 0.0),
         sum(f" {a} {b} " in chunk.surface_text for a, b in pairs) / len(pairs) if pairs else 0.0,
+        share(tuple(question.char_ngrams), chunk.char_ngrams, 0.0),
     ]
 
 

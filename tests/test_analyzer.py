@@ -2,7 +2,7 @@
 
 import pytest
 
-from kbchat.analyzer import analyze, analyze_query, fold_accents, words
+from kbchat.analyzer import analyze, analyze_query, char_ngrams, fold_accents, words
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,16 @@ def test_query_analysis_drops_question_words() -> None:
 
 def test_document_and_query_agree_on_accents() -> None:
     assert analyze("sécurité intérieure") == analyze_query("securite interieure")
+
+
+@pytest.mark.parametrize(
+    ("words_in", "n", "expected"),
+    [
+        (["camp"], 4, {"#cam", "camp", "amp#"}),
+        (["camp", "camp"], 3, {"#ca", "cam", "amp", "mp#"}),
+        (["a"], 4, {"#a#"}),
+        ([], 4, set()),
+    ],
+)
+def test_char_ngrams(words_in: list[str], n: int, expected: set[str]) -> None:
+    assert char_ngrams(words_in, n) == expected

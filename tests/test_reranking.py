@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kbchat.acronyms import find_acronyms
 from kbchat.analyzer import QUERY_STOPWORDS, analyze_query
 from kbchat.chunking import Chunk
 from kbchat.errors import KbchatError
@@ -29,6 +30,7 @@ from kbchat.soft_matching import soft_features, weighted_words
 from kbchat.word_vectors import load_word_vectors
 
 SAME_FIRST_STAGE = FirstStage(0.9, 0.9, 0.5, 0.8, 2, 3)
+DCI_DEFINED = "La direction de la coopération internationale (DCI) agit."
 
 
 def chunk(text: str, title: str = "Histoire") -> Chunk:
@@ -97,11 +99,31 @@ def test_share(wanted: list[str], present: set[str], default: float, expected: f
             "Après la bataille, la Grande Armée se retira. Elle passa la Bérézina.",
             {"capitalized_words": 1.0, "word_pairs": 1 / 4, "numbers": 1.0},
         ),
+        (
+            "Où est le Stutthof ?",
+            "Le camp de Strutthof.",
+            {"question_words": 0.0, "character_ngrams": 4 / 7},
+        ),
     ],
 )
 def test_candidate_features(question: str, text: str, expected: dict[str, float]) -> None:
     got = features(question, text)
     assert {name: got[name] for name in expected} == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("acronyms", "expected"), [({}, 0.0), (find_acronyms([DCI_DEFINED]), 1.0)])
+def test_an_acronym_counts_as_named_where_the_passage_spells_it_out(
+    acronyms: dict[str, list[str]], expected: float
+) -> None:
+    question = "Où agit la DCI ?"
+    row = candidate_features(
+        question_profile(question, analyze_query(question)),
+        chunk_profile(chunk("La direction de la coopération internationale agit à l'étranger.")),
+        SAME_FIRST_STAGE,
+        lambda t: 1.0,
+        acronyms,
+    )
+    assert dict(zip(LEXICAL_FEATURES, row, strict=True))["capitalized_words"] == expected
 
 
 def test_first_stage_scores_become_features() -> None:
@@ -144,11 +166,11 @@ def test_shipped_ranker_prefers_the_passage_that_names_what_was_asked() -> None:
 
 def test_shipped_ranker_prefers_a_paraphrase_to_a_passage_on_another_subject() -> None:
     ranker = load_ranker()
-    question = "Combien de geôliers surveillaient la prison ?"
+    question = "Combien de geôliers la prison comptait-elle ?"
     rows = np.array(
         [
-            full_row(question, "Quarante gardiens veillaient sur les détenus de la prison."),
-            full_row(question, "La prison, construite en 1850, domine toute la colline."),
+            full_row(question, "La prison employait quarante gardiens."),
+            full_row(question, "La prison dominait la colline depuis 1850."),
         ]
     )
     # The lexical features of the two passages are the same: only the word vectors tell them apart.
