@@ -1,8 +1,9 @@
 """Train the linear reranker on PIAF dev: fit on one half of the articles, confirm on the other.
 
-python bench/train_reranker.py [--half 0] [--l2 0.01] [--write]
+python bench/train_reranker.py [--half 0] [--l2 0.01] [--drop FEATURE ...] [--write]
 Prints hit@1/hit@5/MRR@10 on each half before and after reranking, for the model fitted on --half and for the
-model fitted on the other half (the swap), and with --write saves the --half model to kbchat/reranker.json.
+model fitted on the other half (the swap), for the --half model without the word vectors and without the --drop
+features, and with --write saves the --half model to kbchat/reranker.json.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from kbchat.config import PROJECT_ROOT, Settings  # noqa: E402
 from kbchat.evaluation import build_squad_index, dev_half, rank_metrics, rank_of, squad_items  # noqa: E402
 from kbchat.fusion import top_by_group  # noqa: E402
 from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
-from kbchat.reranking import FEATURES, LEXICAL_FEATURES, RANKER_PATH, LinearRanker  # noqa: E402
+from kbchat.reranking import FEATURES, RANKER_PATH, LinearRanker  # noqa: E402
+from kbchat.soft_matching import SOFT_FEATURES  # noqa: E402
 from kbchat.word_vectors import load_word_vectors  # noqa: E402
 
 PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
@@ -93,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--half", type=int, default=0, choices=(0, 1))
     parser.add_argument("--l2", type=float, default=0.01)
+    parser.add_argument("--drop", nargs="+", default=[], choices=FEATURES, metavar="FEATURE")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -122,12 +125,13 @@ def main() -> None:
             )
         kb.close()
     report("fusion, no reranking", questions, lambda q: q.first)
-    lexical = fit_listwise([q for q in questions if q.half == args.half], args.l2, LEXICAL_FEATURES)
-    report(
-        f"without word vectors, half {args.half}",
-        questions,
-        lambda q: lexical.score(q.rows[:, columns(LEXICAL_FEATURES)]),
-    )
+    ablations = {"word vectors": SOFT_FEATURES, ", ".join(args.drop): tuple(args.drop)}
+    for label, dropped in ablations.items():
+        if not dropped:
+            continue
+        kept = [f for f in FEATURES if f not in dropped]
+        reduced, picked = fit_listwise([q for q in questions if q.half == args.half], args.l2, kept), columns(kept)
+        report(f"without {label}, half {args.half}", questions, lambda q, m=reduced, c=picked: m.score(q.rows[:, c]))
     models = {half: fit_listwise([q for q in questions if q.half == half], args.l2) for half in (0, 1)}
     for half, model in models.items():
         report(f"reranker fitted on half {half}", questions, lambda q, m=model: m.score(q.rows))
