@@ -283,16 +283,17 @@ def compose_answer(
         return refusal(topics, passages, evidence)
     chosen = _choose_sentences(best, candidates, max_chars, policy)
     chosen.sort(key=lambda q: (q.passage != best.passage_index, q.passage, q.candidate.sentence_index))
-    text, order = _cite(chosen, terms, max_chars)
-    others = [p for i, p in enumerate(passages) if i not in order][: max(0, top_k - len(order))]
-    sources = [_source(passages[i], tuple(q.candidate.sentence for q in chosen if q.passage == i)) for i in order]
+    text, quoted = _cite(chosen, terms, max_chars)
+    others = [p for i, p in enumerate(passages) if i not in quoted][: max(0, top_k - len(quoted))]
+    sources = [_source(passages[i], tuple(pieces)) for i, pieces in quoted.items()]
     sources += [_source(p) for p in others]
     return Answer(text, True, sources, evidence, list(passages))
 
 
-def _cite(chosen: Sequence[Quote], terms: Sequence[str], max_chars: int) -> tuple[str, list[int]]:
-    """The answer text with one marker after each run of sentences from one passage, and the cited passages."""
+def _cite(chosen: Sequence[Quote], terms: Sequence[str], max_chars: int) -> tuple[str, dict[int, list[str]]]:
+    """The answer text, one marker after each run of quotes from a passage, and each cited passage's quoted pieces."""
     order = list(dict.fromkeys(q.passage for q in chosen))
+    quoted: dict[int, list[str]] = {i: [] for i in order}
     parts: list[str] = []
     for position, quote in enumerate(chosen):
         candidate = quote.candidate
@@ -307,10 +308,11 @@ def _cite(chosen: Sequence[Quote], terms: Sequence[str], max_chars: int) -> tupl
             parts[-1] = parts[-1].removesuffix(" …")
             piece = ("… " if cut else "") + piece.removeprefix("… ")
         parts.append(piece)
+        quoted[quote.passage] += [p.strip() for p in piece.split("…") if p.strip()]
         following = chosen[position + 1] if position + 1 < len(chosen) else None
         if following is None or following.passage != quote.passage:
             parts[-1] += f" [{order.index(quote.passage) + 1}]"
-    return " ".join(parts), order
+    return " ".join(parts), quoted
 
 
 def _best_candidate(candidates: Sequence[Candidate], kind: str | None, policy: AnswerPolicy) -> Candidate:

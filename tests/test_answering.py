@@ -195,6 +195,10 @@ def test_a_close_runner_up_that_does_not_fit_shares_the_room(share_ratio: float,
     assert [m for m in ("[1]", "[2]") if m in answer.answer] == cited
     assert "police" in answer.answer and ("gendarmerie" in answer.answer) == (len(cited) == 2)
     assert len(answer.answer) <= 200 and citations_grounded(answer)
+    # The sources highlight what the answer quotes, trimmed as it is there.
+    quotes = [q for source in answer.sources for q in source.quotes]
+    assert quotes and all(q in answer.answer for q in quotes)
+    assert all(q in source.text for source in answer.sources for q in source.quotes)
 
 
 def test_cuts_within_one_passage_show_one_ellipsis() -> None:
