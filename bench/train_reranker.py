@@ -1,9 +1,9 @@
 """Train the linear reranker on PIAF dev: fit on one half of the articles, confirm on the other.
 
-python bench/train_reranker.py [--half 0] [--l2 0.01] [--drop FEATURE ...] [--write]
+python bench/train_reranker.py [--half 0] [--l2 0.01] [--drop FEATURE ...]... [--write]
 Prints hit@1/hit@5/MRR@10 on each half before and after reranking, for the model fitted on --half and for the
-model fitted on the other half (the swap), for the --half model without the word vectors and without the --drop
-features, and with --write saves the --half model to kbchat/reranker.json.
+model fitted on the other half (the swap), for the --half model without the word vectors and without each --drop
+list of features, and with --write saves the --half model to kbchat/reranker.json.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--half", type=int, default=0, choices=(0, 1))
     parser.add_argument("--l2", type=float, default=0.01)
-    parser.add_argument("--drop", nargs="+", default=[], choices=FEATURES, metavar="FEATURE")
+    parser.add_argument("--drop", nargs="+", action="append", default=[], choices=FEATURES, metavar="FEATURE")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -125,10 +125,8 @@ def main() -> None:
             )
         kb.close()
     report("fusion, no reranking", questions, lambda q: q.first)
-    ablations = {"word vectors": SOFT_FEATURES, ", ".join(args.drop): tuple(args.drop)}
+    ablations = {"word vectors": SOFT_FEATURES} | {", ".join(dropped): tuple(dropped) for dropped in args.drop}
     for label, dropped in ablations.items():
-        if not dropped:
-            continue
         kept = [f for f in FEATURES if f not in dropped]
         reduced, picked = fit_listwise([q for q in questions if q.half == args.half], args.l2, kept), columns(kept)
         report(f"without {label}, half {args.half}", questions, lambda q, m=reduced, c=picked: m.score(q.rows[:, c]))

@@ -40,7 +40,8 @@ LEXICAL_FEATURES = (
     "word_pairs",
     "character_ngrams",
 )
-FEATURES = LEXICAL_FEATURES + SOFT_FEATURES
+LIST_FEATURES = ("best_sentence_rank",)  # a candidate compared with the others of its list
+FEATURES = LEXICAL_FEATURES + SOFT_FEATURES + LIST_FEATURES
 _CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
 _NUMBER = re.compile(r"\d+")
 
@@ -141,6 +142,17 @@ def candidate_features(
         sum(f" {a} {b} " in chunk.surface_text for a, b in pairs) / len(pairs) if pairs else 0.0,
         share(tuple(question.char_ngrams), chunk.char_ngrams, 0.0),
     ]
+
+
+def inverse_rank(values: np.ndarray) -> np.ndarray:
+    """1 / the rank of each value among the distinct values, highest first (equal values share a rank)."""
+    distinct = -np.unique(values)[::-1]
+    return 1.0 / (np.searchsorted(distinct, -values) + 1)
+
+
+def list_features(lexical_rows: np.ndarray) -> np.ndarray:
+    """The LIST_FEATURES of candidates given their lexical rows: 1 / each one's rank by best-sentence coverage."""
+    return inverse_rank(lexical_rows[:, LEXICAL_FEATURES.index("best_sentence")])[:, None]
 
 
 @dataclass(frozen=True)

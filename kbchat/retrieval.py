@@ -15,7 +15,15 @@ from kbchat.embedding import SentenceEmbeddings
 from kbchat.fusion import convex_fusion, normalize_max, normalize_minmax
 from kbchat.lexical_store import LexicalIndex
 from kbchat.profiles import chunk_profile, content_words
-from kbchat.reranking import ABSENT_RANK, FirstStage, LinearRanker, candidate_features, question_profile, softmax
+from kbchat.reranking import (
+    ABSENT_RANK,
+    FirstStage,
+    LinearRanker,
+    candidate_features,
+    list_features,
+    question_profile,
+    softmax,
+)
 from kbchat.soft_matching import SOFT_FEATURES, WeightedWords, soft_features, weighted_words
 from kbchat.vector_store import DenseStore
 from kbchat.word_vectors import WordVectors
@@ -121,7 +129,8 @@ class Retriever:
             for key, score in head
         ]
         lexical_rows = np.asarray(rows, dtype=float).reshape(len(rows), -1)
-        return np.hstack([lexical_rows, self.soft_rows(question, [key for key, _ in head])])
+        soft_rows = self.soft_rows(question, [key for key, _ in head])
+        return np.hstack([lexical_rows, soft_rows, list_features(lexical_rows)])
 
     def soft_rows(self, question: str, keys: Sequence[str]) -> np.ndarray:
         """The soft-matching features of each candidate by French word vectors (zeros without them)."""

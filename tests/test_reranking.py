@@ -20,13 +20,15 @@ from kbchat.reranking import (
     FirstStage,
     LinearRanker,
     candidate_features,
+    inverse_rank,
+    list_features,
     load_ranker,
     near_pairs,
     question_profile,
     share,
     softmax,
 )
-from kbchat.soft_matching import soft_features, weighted_words
+from kbchat.soft_matching import SOFT_FEATURES, soft_features, weighted_words
 from kbchat.word_vectors import load_word_vectors
 
 SAME_FIRST_STAGE = FirstStage(0.9, 0.9, 0.5, 0.8, 2, 3)
@@ -46,12 +48,17 @@ def features(question: str, text: str, first: FirstStage = SAME_FIRST_STAGE) -> 
     return dict(zip(LEXICAL_FEATURES, row, strict=True))
 
 
-def full_row(question: str, text: str) -> list[float]:
-    """Every feature of one question and one chunk, the soft ones by the real French word vectors."""
-    vectors, profile = load_word_vectors(), chunk_profile(chunk(text))
+def full_rows(question: str, texts: list[str]) -> np.ndarray:
+    """Every feature of one question and some chunks, the soft ones by the real French word vectors."""
+    vectors = load_word_vectors()
     asked = weighted_words(content_words(question, QUERY_STOPWORDS), vectors, lambda t: 1.0)
-    passage = weighted_words(profile.content_words, vectors, lambda t: 1.0)
-    return [*features(question, text).values(), *soft_features(asked, passage, profile.sentence_columns)]
+    lexical, soft = [], []
+    for text in texts:
+        profile = chunk_profile(chunk(text))
+        passage = weighted_words(profile.content_words, vectors, lambda t: 1.0)
+        lexical.append(list(features(question, text).values()))
+        soft.append(soft_features(asked, passage, profile.sentence_columns))
+    return np.hstack([np.array(lexical), np.array(soft), list_features(np.array(lexical))])
 
 
 @pytest.mark.parametrize(
@@ -145,6 +152,25 @@ def test_linear_ranker_standardizes_then_weighs() -> None:
     assert ranker.score(np.zeros((0, 2))).shape == (0,)
 
 
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([0.5, 0.9, 0.5, 0.1], [1 / 2, 1.0, 1 / 2, 1 / 3]),
+        ([0.2, 0.2], [1.0, 1.0]),
+        ([0.0], [1.0]),
+    ],
+)
+def test_inverse_rank_shares_ranks_between_equal_values(values: list[float], expected: list[float]) -> None:
+    assert inverse_rank(np.array(values)).tolist() == pytest.approx(expected)
+
+
+def test_list_features_rank_candidates_by_best_sentence() -> None:
+    rows = np.zeros((3, len(LEXICAL_FEATURES)))
+    rows[:, LEXICAL_FEATURES.index("best_sentence")] = [0.25, 0.75, 0.5]
+    assert list_features(rows).shape == (3, 1)
+    assert list_features(rows)[:, 0].tolist() == pytest.approx([1 / 3, 1.0, 1 / 2])
+
+
 @pytest.mark.parametrize("scores", [[1.0, 2.0, 3.0], [1000.0, 999.0], [0.0]])
 def test_softmax_sums_to_one_and_keeps_the_order(scores: list[float]) -> None:
     probabilities = softmax(np.array(scores))
@@ -155,11 +181,12 @@ def test_softmax_sums_to_one_and_keeps_the_order(scores: list[float]) -> None:
 def test_shipped_ranker_prefers_the_passage_that_names_what_was_asked() -> None:
     ranker = load_ranker()
     question = "En quelle année Napoléon fut-il sacré empereur ?"
-    rows = np.array(
+    rows = full_rows(
+        question,
         [
-            full_row(question, "Le sacre de Napoléon eut lieu en 1804 : il fut sacré empereur."),
-            full_row(question, "Le sacre eut lieu à Notre-Dame devant le pape."),
-        ]
+            "Le sacre de Napoléon eut lieu en 1804 : il fut sacré empereur.",
+            "Le sacre eut lieu à Notre-Dame devant le pape.",
+        ],
     )
     assert ranker.score(rows)[0] > ranker.score(rows)[1]
 
@@ -167,14 +194,10 @@ def test_shipped_ranker_prefers_the_passage_that_names_what_was_asked() -> None:
 def test_shipped_ranker_prefers_a_paraphrase_to_a_passage_on_another_subject() -> None:
     ranker = load_ranker()
     question = "Combien de geôliers la prison comptait-elle ?"
-    rows = np.array(
-        [
-            full_row(question, "La prison employait quarante gardiens."),
-            full_row(question, "La prison dominait la colline depuis 1850."),
-        ]
-    )
-    # The lexical features of the two passages are the same: only the word vectors tell them apart.
-    assert rows[0, : len(LEXICAL_FEATURES)].tolist() == rows[1, : len(LEXICAL_FEATURES)].tolist()
+    rows = full_rows(question, ["La prison employait quarante gardiens.", "La prison dominait la colline depuis 1850."])
+    # Every feature of the two passages but the word vectors' is the same: only those tell them apart.
+    soft = [FEATURES.index(f) for f in SOFT_FEATURES]
+    assert np.delete(rows[0], soft).tolist() == np.delete(rows[1], soft).tolist()
     assert ranker.score(rows)[0] > ranker.score(rows)[1]
 
 
