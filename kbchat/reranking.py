@@ -6,7 +6,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +84,7 @@ def question_profile(question: str, terms: Sequence[str]) -> QuestionProfile:
     )
 
 
-def share(wanted: Sequence[str], present: Container[str], default: float) -> float:
+def share(wanted: Collection[str], present: Container[str], default: float) -> float:
     """The share of wanted items that are present, or default when nothing is wanted."""
     return sum(w in present for w in wanted) / len(wanted) if wanted else default
 
@@ -140,7 +140,7 @@ def candidate_features(
         max((idf(t) for t in terms if t in chunk.term_set), default=0.0) / highest,
         share(terms, chunk.term_set, 0.0),
         sum(f" {a} {b} " in chunk.surface_text for a, b in pairs) / len(pairs) if pairs else 0.0,
-        share(tuple(question.char_ngrams), chunk.char_ngrams, 0.0),
+        share(question.char_ngrams, chunk.char_ngrams, 0.0),
     ]
 
 
@@ -153,6 +153,11 @@ def inverse_rank(values: np.ndarray) -> np.ndarray:
 def list_features(lexical_rows: np.ndarray) -> np.ndarray:
     """The LIST_FEATURES of candidates given their lexical rows: 1 / each one's rank by best-sentence coverage."""
     return inverse_rank(lexical_rows[:, LEXICAL_FEATURES.index("best_sentence")])[:, None]
+
+
+def feature_matrix(lexical_rows: np.ndarray, soft_rows: np.ndarray) -> np.ndarray:
+    """The candidates' rows of FEATURES from their lexical and soft-matching rows."""
+    return np.hstack([lexical_rows, soft_rows, list_features(lexical_rows)])
 
 
 @dataclass(frozen=True)

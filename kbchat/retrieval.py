@@ -20,7 +20,7 @@ from kbchat.reranking import (
     FirstStage,
     LinearRanker,
     candidate_features,
-    list_features,
+    feature_matrix,
     question_profile,
     softmax,
 )
@@ -129,8 +129,7 @@ class Retriever:
             for key, score in head
         ]
         lexical_rows = np.asarray(rows, dtype=float).reshape(len(rows), -1)
-        soft_rows = self.soft_rows(question, [key for key, _ in head])
-        return np.hstack([lexical_rows, soft_rows, list_features(lexical_rows)])
+        return feature_matrix(lexical_rows, self.soft_rows(question, [key for key, _ in head]))
 
     def soft_rows(self, question: str, keys: Sequence[str]) -> np.ndarray:
         """The soft-matching features of each candidate by French word vectors (zeros without them)."""

@@ -13,7 +13,7 @@ from .conftest import PIAF, make_settings
 
 ARTICLES = 24  # the first 24 articles that have questions: 504 questions
 FLOORS = {
-    "hit@1": 0.735,
+    "hit@1": 0.74,
     "hit@5": 0.91,
     "mrr@10": 0.815,
     "answer_accuracy": 0.58,

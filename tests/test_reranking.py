@@ -20,6 +20,7 @@ from kbchat.reranking import (
     FirstStage,
     LinearRanker,
     candidate_features,
+    feature_matrix,
     inverse_rank,
     list_features,
     load_ranker,
@@ -58,7 +59,7 @@ def full_rows(question: str, texts: list[str]) -> np.ndarray:
         passage = weighted_words(profile.content_words, vectors, lambda t: 1.0)
         lexical.append(list(features(question, text).values()))
         soft.append(soft_features(asked, passage, profile.sentence_columns))
-    return np.hstack([np.array(lexical), np.array(soft), list_features(np.array(lexical))])
+    return feature_matrix(np.array(lexical), np.array(soft))
 
 
 @pytest.mark.parametrize(
