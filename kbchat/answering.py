@@ -292,8 +292,7 @@ def compose_answer(
 
 def _cite(chosen: Sequence[Quote], terms: Sequence[str], max_chars: int) -> tuple[str, dict[int, list[str]]]:
     """The answer text, one marker after each run of quotes from a passage, and each cited passage's quoted pieces."""
-    order = list(dict.fromkeys(q.passage for q in chosen))
-    quoted: dict[int, list[str]] = {i: [] for i in order}
+    quoted: dict[int, list[str]] = {q.passage: [] for q in chosen}  # in order of first quote: the marker numbers
     parts: list[str] = []
     for position, quote in enumerate(chosen):
         candidate = quote.candidate
@@ -311,7 +310,7 @@ def _cite(chosen: Sequence[Quote], terms: Sequence[str], max_chars: int) -> tupl
         quoted[quote.passage] += [p.strip() for p in piece.split("…") if p.strip()]
         following = chosen[position + 1] if position + 1 < len(chosen) else None
         if following is None or following.passage != quote.passage:
-            parts[-1] += f" [{order.index(quote.passage) + 1}]"
+            parts[-1] += f" [{list(quoted).index(quote.passage) + 1}]"
     return " ".join(parts), quoted
 
 

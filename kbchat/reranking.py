@@ -73,14 +73,15 @@ class FirstStage:
 
 def question_profile(question: str, terms: Sequence[str]) -> QuestionProfile:
     """The question's terms, content words, capitalized words, numbers, answer type and character n-grams."""
+    surface = surface_words(question)
     return QuestionProfile(
         tuple(terms),
         tuple(dict.fromkeys(terms)),
-        tuple(w for w in surface_words(question) if w not in QUERY_STOPWORDS),
+        tuple(w for w in surface if w not in QUERY_STOPWORDS),
         tuple(fold_accents(w.lower()) for w in _CAPITALIZED.findall(question)),
         tuple(_NUMBER.findall(question)),
         question_type(question),
-        char_ngrams(w for w in surface_words(question) if len(w) >= NGRAM_MIN_LENGTH),
+        char_ngrams(w for w in surface if len(w) >= NGRAM_MIN_LENGTH),
     )
 
 
