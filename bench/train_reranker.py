@@ -1,6 +1,6 @@
 """Train the linear reranker on PIAF dev: fit on one half of the articles, confirm on the other.
 
-python bench/train_reranker.py [--half 0] [--l2 0.01] [--drop FEATURE ...]... [--write]
+python bench/train_reranker.py [--half 0] [--l2 0.003] [--drop FEATURE ...]... [--write]
 Prints hit@1/hit@5/MRR@10 on each half before and after reranking, for the model fitted on --half and for the
 model fitted on the other half (the swap), for the --half model without the word vectors and without each --drop
 list of features, and with --write saves the --half model to kbchat/reranker.json.
@@ -94,7 +94,7 @@ def main() -> None:
     """Collect candidates once, fit on each half, print both halves, write the chosen model."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--half", type=int, default=0, choices=(0, 1))
-    parser.add_argument("--l2", type=float, default=0.01)
+    parser.add_argument("--l2", type=float, default=0.003)
     parser.add_argument("--drop", nargs="+", action="append", default=[], choices=FEATURES, metavar="FEATURE")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
@@ -107,7 +107,7 @@ def main() -> None:
         kb = open_knowledge_base(build_squad_index(documents, settings.with_(rerank_depth=0), Path(tmp)))
         retriever = kb.retriever
         # Opened without reranking, so that a stale model is not loaded; the features still need the word vectors.
-        retriever.word_vectors = load_word_vectors()
+        retriever.use_word_vectors(load_word_vectors())
         for item in items:
             ranked, lexical, dense, terms = retriever.candidates(item.question)
             head = [(key, score) for key, score in ranked if key in retriever.by_id][:depth]

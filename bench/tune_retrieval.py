@@ -15,7 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kbchat.config import Settings  # noqa: E402
 from kbchat.evaluation import build_squad_index, dev_half, rank_metrics, rank_of, squad_items  # noqa: E402
-from kbchat.fusion import convex_fusion, reciprocal_rank_fusion, top_by_group  # noqa: E402
+from kbchat.fusion import (  # noqa: E402
+    convex_fusion,
+    normalize_max,
+    normalize_minmax,
+    reciprocal_rank_fusion,
+    top_by_group,
+)
 from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
 
 PIAF = Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
@@ -51,7 +57,9 @@ def main() -> None:
                         den_rank = sorted(dense, key=lambda k: -dense[k])
                         fused = reciprocal_rank_fusion([lex_rank, den_rank], [1.0, config[1]])
                     else:
-                        fused = convex_fusion(lexical, dense, float(config))
+                        fused = convex_fusion(
+                            [normalize_max(lexical), normalize_minmax(dense)], [1 - float(config), float(config)]
+                        )
                     ranked = [s for s, _ in top_by_group(fused, group_of)]
                     ranks[half_of[(item.source or "")[:5]]].append(rank_of(ranked, item.source))
                 row = {

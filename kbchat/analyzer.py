@@ -99,3 +99,9 @@ def char_ngrams(words: Iterable[str], n: int = 4) -> frozenset[str]:
         marked = f"#{word}#"
         grams.update(marked[i : i + n] for i in range(max(1, len(marked) - n + 1)))
     return frozenset(grams)
+
+
+def ngram_terms(text: str, stopwords: frozenset[str] = STOPWORDS, min_length: int = 4) -> list[str]:
+    """Index terms by spelling: the character 4-grams of a text's words of min_length letters or more, stopwords out."""
+    folded = (fold_accents(w) for w in words(text) if len(w) >= min_length)
+    return sorted(char_ngrams(w for w in folded if w not in stopwords))

@@ -26,6 +26,8 @@ class Settings:
     top_k: int = 5
     dense_fetch_k: int = 50
     dense_weight: float = 0.2
+    ngram_weight: float = 0.2
+    soft_weight: float = 0.2
     rerank_depth: int = 30
     lexical_k1: float = 0.9
     lexical_b: float = 0.4
@@ -33,6 +35,15 @@ class Settings:
     max_answer_chars: int = 350
     admin_password: str = ""
     max_upload_mb: int = 20
+
+    def __post_init__(self) -> None:
+        """Reject first-stage weights that are negative or add up to more than 1 (BM25 on stems gets the rest)."""
+        weights = (self.dense_weight, self.ngram_weight, self.soft_weight)
+        if min(weights) < 0 or sum(weights) > 1 + 1e-9:
+            raise ConfigError(
+                "KBCHAT_DENSE_WEIGHT, KBCHAT_NGRAM_WEIGHT et KBCHAT_SOFT_WEIGHT doivent être positifs "
+                f"et leur somme ne pas dépasser 1 (reçu : {sum(weights):g})."
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -1,4 +1,4 @@
-"""Fusion of lexical and dense rankings: pure functions over {id: score} maps."""
+"""Fusion of the first-stage rankings (BM25 on stems and on 4-grams, soft matching, dense): pure functions."""
 
 from __future__ import annotations
 
@@ -23,15 +23,13 @@ def normalize_minmax(scores: Mapping[str, float]) -> dict[str, float]:
     return {key: (value - low) / (high - low) for key, value in scores.items()}
 
 
-def convex_fusion(
-    lexical: Mapping[str, float], dense: Mapping[str, float], dense_weight: float
-) -> list[tuple[str, float]]:
-    """Rank ids by (1-w)·lexical/max + w·minmax(dense); an id absent from one side scores 0 there."""
-    lex = normalize_max(lexical)
-    den = normalize_minmax(dense)
-    fused = {
-        key: (1.0 - dense_weight) * lex.get(key, 0.0) + dense_weight * den.get(key, 0.0) for key in set(lex) | set(den)
-    }
+def convex_fusion(normalized: Sequence[Mapping[str, float]], weights: Sequence[float]) -> list[tuple[str, float]]:
+    """Rank ids by the weighted sum of their normalized scores; an id absent from a ranking scores 0 there."""
+    fused: dict[str, float] = {}
+    for scores, weight in zip(normalized, weights, strict=True):
+        if weight:
+            for key, value in scores.items():
+                fused[key] = fused.get(key, 0.0) + weight * value
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
 
 

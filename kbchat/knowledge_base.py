@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
+from kbchat.analyzer import ngram_terms
 from kbchat.answering import DEFAULT_POLICY, Answer, AnswerPolicy, answer_question
 from kbchat.config import Settings
 from kbchat.embedding import SentenceEmbeddings, ensure_same_model
 from kbchat.lexical_store import LexicalIndex
 from kbchat.reranking import load_ranker
-from kbchat.retrieval import Retriever
+from kbchat.retrieval import FusionWeights, Retriever
 from kbchat.snapshot import Manifest, read_chunks, read_manifest, require_snapshot
 from kbchat.vector_store import DenseStore
 from kbchat.word_vectors import load_word_vectors
@@ -47,18 +50,27 @@ class KnowledgeBase:
 def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     """Load the current snapshot; raise IndexMissingError or ModelMismatchError when it can't serve."""
     folder = require_snapshot(settings.index_dir)
+    # numpy's BLAS threads keep spinning after each product and take the two cores from the query encoder: the
+    # first stage's products are small, and one BLAS thread halves the p50 of asking (bench/first_stage_latency.py).
+    threadpool_limits(1, user_api="blas")
     manifest = read_manifest(folder)
     ensure_same_model(manifest.embedding_model, settings.embedding_model)
     embeddings = SentenceEmbeddings(settings.embedding_model)
     chunks, _ = read_chunks(folder)
     rerank = settings.rerank_depth > 0
+    lexical = LexicalIndex.load(folder / "lexical")
+    text_of = {c.chunk_id: c.context_text() for c in chunks}
     retriever = Retriever(
         chunks,
-        LexicalIndex.load(folder / "lexical"),
+        lexical,
+        # Derived from the chunks in under a second for PIAF's 948 (bench/first_stage_latency.py): not stored.
+        LexicalIndex.build(
+            lexical.ids, [ngram_terms(text_of[i]) for i in lexical.ids], settings.lexical_k1, settings.lexical_b
+        ),
         DenseStore(folder / "chroma", embeddings, manifest.embedding_model, manifest.dimension),
         embeddings,
         manifest.acronyms,
-        settings.dense_weight,
+        FusionWeights(settings.dense_weight, settings.ngram_weight, settings.soft_weight),
         settings.dense_fetch_k,
         load_ranker() if rerank else None,
         settings.rerank_depth,

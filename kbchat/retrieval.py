@@ -1,4 +1,4 @@
-"""Hybrid retrieval: French BM25 and dense vectors, fused by a measured weight, then reranked."""
+"""Hybrid retrieval: French BM25 on stems and on 4-grams, soft matching and dense vectors, fused, then reranked."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kbchat.acronyms import expand_query_terms
-from kbchat.analyzer import QUERY_STOPWORDS, analyze_query
+from kbchat.analyzer import QUERY_STOPWORDS, analyze_query, ngram_terms
 from kbchat.answering import term_matched
 from kbchat.chunking import Chunk
 from kbchat.embedding import SentenceEmbeddings
@@ -24,9 +24,23 @@ from kbchat.reranking import (
     question_profile,
     softmax,
 )
-from kbchat.soft_matching import SOFT_FEATURES, WeightedWords, soft_features, weighted_words
+from kbchat.soft_matching import SOFT_FEATURES, SoftIndex, WeightedWords, soft_features, weighted_words
 from kbchat.vector_store import DenseStore
 from kbchat.word_vectors import WordVectors
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """The first stage's weights of dense similarity, 4-gram BM25 and soft matching; BM25 on stems gets the rest."""
+
+    dense: float
+    ngrams: float = 0.0
+    soft: float = 0.0
+
+    @property
+    def lexical(self) -> float:
+        """The weight of BM25 on stems."""
+        return 1.0 - self.dense - self.ngrams - self.soft
 
 
 @dataclass(frozen=True)
@@ -40,34 +54,45 @@ class Passage:
 
 
 class Retriever:
-    """Ranks chunks for a question with BM25, dense similarity, or their fusion reranked."""
+    """Ranks chunks for a question with BM25, dense similarity, or the fusion of four rankings reranked."""
 
     def __init__(
         self,
         chunks: Sequence[Chunk],
         lexical: LexicalIndex,
+        ngrams: LexicalIndex,
         dense: DenseStore,
         embeddings: SentenceEmbeddings,
         acronyms: Mapping[str, list[str]],
-        dense_weight: float,
+        weights: FusionWeights,
         fetch_k: int,
         ranker: LinearRanker | None = None,
         rerank_depth: int = 0,
         word_vectors: WordVectors | None = None,
     ) -> None:
-        """Wire the two stores of one snapshot together."""
+        """Wire the stores of one snapshot together."""
         self.by_id = {c.chunk_id: c for c in chunks}
         self.lexical = lexical
+        self.ngrams = ngrams
         self.dense = dense
         self.embeddings = embeddings
         self.acronyms = dict(acronyms)
-        self.dense_weight = dense_weight
+        self.weights = weights
         self.fetch_k = fetch_k
         self.ranker = ranker
         self.rerank_depth = rerank_depth
-        self.word_vectors = word_vectors
+        self.word_vectors: WordVectors | None = None
+        self.soft_index: SoftIndex | None = None
         self._passage_words: dict[str, WeightedWords] = {}
+        if word_vectors is not None:
+            self.use_word_vectors(word_vectors)
         self.topics = list(dict.fromkeys(name for c in chunks for name in (c.title, *c.headings[-1:])))
+
+    def use_word_vectors(self, word_vectors: WordVectors) -> None:
+        """Match words by their French vectors: in the first stage over every chunk, and in the reranker's features."""
+        self.word_vectors = word_vectors
+        ids = self.lexical.ids
+        self.soft_index = SoftIndex.build([chunk_profile(self.by_id[i]).content_words for i in ids], word_vectors)
 
     def query_terms(self, question: str) -> list[str]:
         """The question's analyzed terms, with acronyms the documents define spelled out."""
@@ -75,9 +100,18 @@ class Retriever:
 
     def lexical_scores(self, terms: Sequence[str]) -> dict[str, float]:
         """The fetch_k best BM25 scores above zero."""
-        scores = self.lexical.scores(terms)
-        if not len(scores):
-            return {}
+        return self._best(self.lexical.scores(terms))
+
+    def ngram_scores(self, question: str) -> dict[str, float]:
+        """The fetch_k best BM25 scores over character 4-grams above zero."""
+        return self._best(self.ngrams.scores(ngram_terms(question, QUERY_STOPWORDS)))
+
+    def soft_scores(self, asked: WeightedWords) -> dict[str, float]:
+        """The fetch_k best soft coverages of the question over every chunk (none without word vectors)."""
+        return self._best(self.soft_index.coverages(asked)) if self.soft_index is not None else {}
+
+    def _best(self, scores: np.ndarray) -> dict[str, float]:
+        """The fetch_k best scores above zero of an array in the order of the lexical index's ids."""
         top = np.argsort(-scores)[: self.fetch_k]
         return {self.lexical.ids[i]: float(scores[i]) for i in top if scores[i] > 0}
 
@@ -92,10 +126,17 @@ class Retriever:
         self, question: str
     ) -> tuple[list[tuple[str, float]], dict[str, float], dict[str, float], list[str]]:
         """The fused ranking, the lexical and dense scores behind it, and the question's terms."""
-        terms = self.query_terms(question)
-        lexical = self.lexical_scores(terms) if self.dense_weight < 1 else {}
-        dense = self.dense_scores(question) if self.dense_weight > 0 else {}
-        return convex_fusion(lexical, dense, self.dense_weight), lexical, dense, terms
+        terms, weights = self.query_terms(question), self.weights
+        lexical = self.lexical_scores(terms) if weights.lexical > 0 else {}
+        dense = self.dense_scores(question) if weights.dense > 0 else {}
+        ngrams = self.ngram_scores(question) if weights.ngrams > 0 else {}
+        asked = self.asked_words(question) if weights.soft > 0 else None
+        soft = self.soft_scores(asked) if asked is not None else {}
+        fused = convex_fusion(
+            [normalize_max(lexical), normalize_max(ngrams), normalize_minmax(soft), normalize_minmax(dense)],
+            [weights.lexical, weights.ngrams, weights.soft, weights.dense],
+        )
+        return fused, lexical, dense, terms
 
     def feature_rows(
         self,
@@ -134,10 +175,9 @@ class Retriever:
     def soft_rows(self, question: str, keys: Sequence[str]) -> np.ndarray:
         """The soft-matching features of each candidate by French word vectors (zeros without them)."""
         rows = np.zeros((len(keys), len(SOFT_FEATURES)))
-        word_vectors = self.word_vectors
-        if word_vectors is None:
+        word_vectors, asked = self.word_vectors, self.asked_words(question)
+        if word_vectors is None or asked is None:
             return rows
-        asked = weighted_words(content_words(question, QUERY_STOPWORDS), word_vectors, self.lexical.idf)
         for i, key in enumerate(keys):
             profile = chunk_profile(self.by_id[key])
             # A chunk's words and their IDF weights depend on this snapshot only: worked out once.
@@ -147,11 +187,17 @@ class Retriever:
             rows[i] = soft_features(asked, self._passage_words[key], profile.sentence_columns, spelled_out)
         return rows
 
+    def asked_words(self, question: str) -> WeightedWords | None:
+        """The question's content words with their IDF weights and vectors (None without word vectors)."""
+        if self.word_vectors is None:
+            return None
+        return weighted_words(content_words(question, QUERY_STOPWORDS), self.word_vectors, self.lexical.idf)
+
     def search(self, question: str, k: int) -> list[Passage]:
-        """The k best chunks for the question (dense_weight 0 is BM25 alone, 1 is dense alone, no reranking)."""
+        """The k best chunks for the question (BM25 alone or dense alone, by their weights, are not reranked)."""
         ranked, lexical, dense, terms = self.candidates(question)
         ranked = [(key, score) for key, score in ranked if key in self.by_id]
-        if self.ranker is not None and self.rerank_depth > 0 and 0 < self.dense_weight < 1 and ranked:
+        if self.ranker is not None and self.rerank_depth > 0 and 0 < self.weights.lexical < 1 and ranked:
             head = ranked[: self.rerank_depth]
             probabilities = softmax(self.ranker.score(self.feature_rows(question, terms, head, lexical, dense)))
             reranked = sorted(zip((key for key, _ in head), probabilities.tolist(), strict=True), key=lambda i: -i[1])

@@ -87,3 +87,47 @@ def soft_features(
         max(sentence_coverage(similarity, question.weights, sentences), default=0.0),
         soft_coverage(best, question.weights, STRONG_SIMILARITY),
     ]
+
+
+@dataclass(frozen=True)
+class SoftIndex:
+    """Every chunk's distinct words as columns of one vocabulary, to score the soft coverage of all chunks at once.
+
+    columns lists each chunk's vocabulary rows, chunk after chunk, from starts; a chunk without words points at
+    the last row, a zero vector with no stem.
+    """
+
+    vectors: np.ndarray
+    stem_ids: np.ndarray
+    stem_index: dict[str, int]
+    columns: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def build(cls, chunk_words: Sequence[Sequence[str]], word_vectors: WordVectors) -> SoftIndex:
+        """Index the content words of each chunk."""
+        vocabulary = list(dict.fromkeys(w for words in chunk_words for w in words))
+        row = {w: i for i, w in enumerate(vocabulary)}
+        stem_index: dict[str, int] = {}
+        stem_ids = [stem_index.setdefault(stem(w), len(stem_index)) for w in vocabulary]
+        vectors = np.vstack([word_vectors.vectors(vocabulary), np.zeros((1, word_vectors.table.shape[1]))])
+        per_chunk = [[row[w] for w in words] or [len(vocabulary)] for words in chunk_words]
+        starts = np.cumsum([0] + [len(c) for c in per_chunk[:-1]]) if per_chunk else np.zeros(0)
+        return cls(
+            vectors.astype(np.float32),
+            np.asarray([*stem_ids, -1]),
+            stem_index,
+            np.asarray([i for c in per_chunk for i in c], dtype=np.int64),
+            np.asarray(starts, dtype=np.int64),
+        )
+
+    def coverages(self, question: WeightedWords) -> np.ndarray:
+        """Each chunk's soft coverage of the question, as soft_coverage of its best similarities."""
+        total = float(question.weights.sum())
+        if not len(self.starts) or not len(question.stems) or total <= 0:
+            return np.zeros(len(self.starts))
+        similarity = np.clip(question.vectors @ self.vectors.T, 0.0, 1.0)
+        asked = np.asarray([self.stem_index.get(s, -2) for s in question.stems])
+        similarity[asked[:, None] == self.stem_ids[None, :]] = 1.0
+        best = np.maximum.reduceat(similarity[:, self.columns], self.starts, axis=1)
+        return question.weights @ best / total

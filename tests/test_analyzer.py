@@ -2,7 +2,7 @@
 
 import pytest
 
-from kbchat.analyzer import analyze, analyze_query, char_ngrams, fold_accents, words
+from kbchat.analyzer import QUERY_STOPWORDS, analyze, analyze_query, char_ngrams, fold_accents, ngram_terms, words
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,17 @@ def test_document_and_query_agree_on_accents() -> None:
 )
 def test_char_ngrams(words_in: list[str], n: int, expected: set[str]) -> None:
     assert char_ngrams(words_in, n) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "stopwords", "expected"),
+    [
+        ("Le camp du Stutthof", None, ["#cam", "#stu", "amp#", "camp", "hof#", "stut", "thof", "ttho", "tutt", "utth"]),
+        ("L'Évêché", None, ["#eve", "che#", "eche", "evec", "vech"]),
+        ("Quelle était la ville ?", QUERY_STOPWORDS, ["#vil", "ille", "lle#", "vill"]),
+        ("Quelle ville ?", None, ["#que", "#vil", "elle", "ille", "lle#", "quel", "uell", "vill"]),
+        ("Il y a un an", None, []),
+    ],
+)
+def test_ngram_terms(text: str, stopwords: frozenset[str] | None, expected: list[str]) -> None:
+    assert (ngram_terms(text) if stopwords is None else ngram_terms(text, stopwords)) == expected

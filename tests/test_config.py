@@ -21,6 +21,8 @@ def test_defaults() -> None:
         ("KBCHAT_INDEX_DIR", "/tmp/idx", "index_dir", Path("/tmp/idx")),
         ("KBCHAT_TOP_K", "7", "top_k", 7),
         ("KBCHAT_DENSE_WEIGHT", "0.5", "dense_weight", 0.5),
+        ("KBCHAT_NGRAM_WEIGHT", "0", "ngram_weight", 0.0),
+        ("KBCHAT_SOFT_WEIGHT", "0.1", "soft_weight", 0.1),
         ("KBCHAT_EMBEDDING_MODEL", "/models/x", "embedding_model", "/models/x"),
         ("KBCHAT_ADMIN_PASSWORD", "s3cret", "admin_password", "s3cret"),
     ],
@@ -37,3 +39,23 @@ def test_explicit_override_beats_environment() -> None:
 def test_bad_number_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="KBCHAT_TOP_K"):
         Settings.from_env(env={"KBCHAT_TOP_K": "many"})
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"KBCHAT_DENSE_WEIGHT": "0.7"},
+        {"KBCHAT_SOFT_WEIGHT": "-0.1"},
+        {"KBCHAT_DENSE_WEIGHT": "0.5", "KBCHAT_NGRAM_WEIGHT": "0.3", "KBCHAT_SOFT_WEIGHT": "0.3"},
+    ],
+)
+def test_first_stage_weights_must_be_positive_and_leave_bm25_its_share(env: dict[str, str]) -> None:
+    with pytest.raises(ConfigError, match="KBCHAT_NGRAM_WEIGHT"):
+        Settings.from_env(env=env)
+
+
+def test_first_stage_weights_may_give_everything_to_one_ranking() -> None:
+    settings = Settings.from_env(
+        env={"KBCHAT_DENSE_WEIGHT": "1", "KBCHAT_NGRAM_WEIGHT": "0", "KBCHAT_SOFT_WEIGHT": "0"}
+    )
+    assert settings.dense_weight == 1.0

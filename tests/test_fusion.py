@@ -38,21 +38,33 @@ def test_normalize_minmax(scores: dict, expected: dict) -> None:
 @pytest.mark.parametrize(
     ("weight", "expected_order"),
     [
-        (0.0, ["x", "y", "z"]),
+        (0.0, ["x", "y"]),
         (1.0, ["z", "y", "x"]),
         (0.3, ["x", "y", "z"]),
         (0.8, ["z", "y", "x"]),
     ],
 )
 def test_convex_fusion_weights(weight: float, expected_order: list[str]) -> None:
-    lexical = {"x": 10.0, "y": 6.0}
-    dense = {"z": 0.8, "y": 0.6, "x": 0.4}
-    assert [key for key, _ in convex_fusion(lexical, dense, weight)] == expected_order
+    lexical = normalize_max({"x": 10.0, "y": 6.0})
+    dense = normalize_minmax({"z": 0.8, "y": 0.6, "x": 0.4})
+    assert [key for key, _ in convex_fusion([lexical, dense], [1 - weight, weight])] == expected_order
 
 
-def test_convex_fusion_scores() -> None:
-    fused = dict(convex_fusion({"a": 2.0, "b": 1.0}, {"a": 0.2, "b": 0.6}, 0.5))
-    assert fused == pytest.approx({"a": 0.5, "b": 0.75})
+@pytest.mark.parametrize(
+    ("rankings", "weights", "expected"),
+    [
+        ([{"a": 1.0, "b": 0.5}, {"a": 0.0, "b": 1.0}], [0.5, 0.5], {"a": 0.5, "b": 0.75}),
+        ([{"a": 1.0}, {"b": 1.0}, {"a": 0.5, "c": 1.0}], [0.4, 0.2, 0.4], {"a": 0.6, "b": 0.2, "c": 0.4}),
+        ([{"a": 1.0}, {"b": 1.0}], [1.0, 0.0], {"a": 1.0}),
+        ([{}, {}], [0.5, 0.5], {}),
+    ],
+)
+def test_convex_fusion_scores(rankings: list[dict], weights: list[float], expected: dict) -> None:
+    assert dict(convex_fusion(rankings, weights)) == pytest.approx(expected)
+
+
+def test_convex_fusion_breaks_ties_by_id() -> None:
+    assert convex_fusion([{"b": 1.0, "a": 1.0}], [1.0]) == [("a", 1.0), ("b", 1.0)]
 
 
 def test_reciprocal_rank_fusion() -> None:

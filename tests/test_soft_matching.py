@@ -8,6 +8,7 @@ import pytest
 from kbchat.errors import ModelLoadError
 from kbchat.soft_matching import (
     SOFT_FEATURES,
+    SoftIndex,
     WeightedWords,
     mean_vector,
     sentence_coverage,
@@ -16,7 +17,7 @@ from kbchat.soft_matching import (
     term_similarity,
     weighted_words,
 )
-from kbchat.word_vectors import load_word_vectors
+from kbchat.word_vectors import WordVectors, load_word_vectors
 
 
 def unit(*angles: float) -> np.ndarray:
@@ -128,3 +129,39 @@ def test_a_question_word_spelled_out_in_the_passage_counts_as_present() -> None:
     spelled = dict(zip(SOFT_FEATURES, soft_features(question, passage, [(0,), (1,)], [True, False]), strict=True))
     assert (plain["soft_coverage"], plain["soft_best_sentence"]) == pytest.approx((0.5, 0.5))
     assert (spelled["soft_coverage"], spelled["soft_best_sentence"]) == pytest.approx((1.0, 1.0))
+
+
+def tiny_vectors(table: dict[str, tuple[float, ...]]) -> WordVectors:
+    """Word vectors from a small table, looked up as spaCy's Vectors.find does (-1 for an unknown word)."""
+    names = list(table)
+    return WordVectors(
+        np.array([table[n] for n in names]), lambda keys: [names.index(k) if k in names else -1 for k in keys]
+    )
+
+
+TINY = tiny_vectors(
+    {"roi": (1.0, 0.0, 0.0), "souverain": (0.8, 0.6, 0.0), "guerre": (0.0, 0.0, 1.0), "paix": (0.0, 1.0, 0.0)}
+)
+CHUNKS = [["roi", "guerre"], ["souverain"], [], ["paix", "souverains"], ["inconnu"], ["guerre", "souverain", "paix"]]
+
+
+@pytest.mark.parametrize(
+    "question", [["roi", "guerre"], ["souverains"], ["souverain", "paix", "inconnu"], ["absent"], []]
+)
+@pytest.mark.parametrize("weights", [(1.0, 1.0, 1.0), (3.0, 0.5, 2.0)])
+def test_soft_index_scores_every_chunk_as_soft_features_does_one(question: list[str], weights: tuple) -> None:
+    idf = dict(zip(("roi", "guerr", "souverain", "paix", "inconnu", "absent"), weights * 2, strict=True)).get
+    asked = weighted_words(question, TINY, lambda s: idf(s) or 1.0)
+    passages = [weighted_words(words, TINY, lambda s: 1.0) for words in CHUNKS]
+    expected = [soft_features(asked, p, [tuple(range(len(p.stems)))])[0] for p in passages]
+    assert SoftIndex.build(CHUNKS, TINY).coverages(asked).tolist() == pytest.approx(expected)
+
+
+def test_soft_index_counts_the_same_stem_as_a_match_and_an_empty_chunk_as_none() -> None:
+    # « souverains » has no vector: only the same stem matches it.
+    asked = weighted_words(["souverains", "roi"], TINY, lambda s: 1.0)
+    assert SoftIndex.build(CHUNKS, TINY).coverages(asked).tolist() == pytest.approx([0.5, 0.9, 0.0, 0.5, 0.0, 0.9])
+
+
+def test_soft_index_without_chunks_scores_nothing() -> None:
+    assert SoftIndex.build([], TINY).coverages(weighted_words(["roi"], TINY, lambda s: 1.0)).shape == (0,)
