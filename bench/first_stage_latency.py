@@ -20,14 +20,10 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kbchat.analyzer import ngram_terms  # noqa: E402
 from kbchat.config import PROJECT_ROOT, Settings  # noqa: E402
 from kbchat.evaluation import build_squad_index, squad_items  # noqa: E402
-from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
-from kbchat.lexical_store import LexicalIndex  # noqa: E402
-from kbchat.profiles import chunk_profile  # noqa: E402
+from kbchat.knowledge_base import ngram_index, open_knowledge_base  # noqa: E402
 from kbchat.retrieval import Retriever  # noqa: E402
-from kbchat.soft_matching import SoftIndex  # noqa: E402
 from kbchat.word_vectors import load_word_vectors  # noqa: E402
 
 PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
@@ -66,18 +62,13 @@ def main() -> None:
         kb = open_knowledge_base(settings)
         print(f"opening the index: {time.perf_counter() - start:.2f} s")
         retriever = kb.retriever
-        chunks = [retriever.by_id[key] for key in retriever.lexical.ids]
+        chunks = list(retriever.by_id.values())
         start = time.perf_counter()
-        LexicalIndex.build(
-            retriever.lexical.ids,
-            [ngram_terms(c.context_text()) for c in chunks],
-            settings.lexical_k1,
-            settings.lexical_b,
-        )
+        ngram_index(retriever.lexical.ids, chunks, settings)
         print(f"of which building the 4-gram BM25 of {len(chunks)} chunks: {time.perf_counter() - start:.2f} s")
         start = time.perf_counter()
-        SoftIndex.build([chunk_profile(c).content_words for c in chunks], load_word_vectors())
-        print(f"and building their soft index (chunk profiles cached): {time.perf_counter() - start:.2f} s")
+        retriever.use_word_vectors(load_word_vectors())
+        print(f"and building their soft index: {time.perf_counter() - start:.2f} s")
         for question in questions:
             retriever.search(question, 10)  # warm the chunk profiles' cache
         for round_ in range(1, args.rounds + 1):

@@ -19,8 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kbchat.config import PROJECT_ROOT, Settings  # noqa: E402
 from kbchat.evaluation import build_squad_index, dev_half, rank_metrics, rank_of, squad_items  # noqa: E402
-from kbchat.fusion import convex_fusion, normalize_max, normalize_minmax, top_by_group  # noqa: E402
+from kbchat.fusion import top_by_group  # noqa: E402
 from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
+from kbchat.retrieval import FusionWeights  # noqa: E402
 from kbchat.word_vectors import load_word_vectors  # noqa: E402
 
 PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
@@ -40,36 +41,32 @@ def main() -> None:
         kb = open_knowledge_base(build_squad_index(documents, settings.with_(rerank_depth=0), Path(tmp)))
         retriever = kb.retriever
         retriever.use_word_vectors(load_word_vectors())
-        rankings = []
-        for item in items:
-            terms = retriever.query_terms(item.question)
-            rankings.append(
-                [
-                    normalize_max(retriever.lexical_scores(terms)),
-                    normalize_max(retriever.ngram_scores(item.question)),
-                    normalize_minmax(retriever.soft_scores(retriever.asked_words(item.question))),
-                    normalize_minmax(retriever.dense_scores(item.question)),
-                ]
+        rankings = [
+            (
+                retriever.lexical_scores(retriever.query_terms(item.question)),
+                retriever.ngram_scores(item.question),
+                retriever.soft_scores(item.question),
+                retriever.dense_scores(item.question),
             )
+            for item in items
+        ]
         group_of = {key: chunk.source for key, chunk in retriever.by_id.items()}
         kb.close()
     rows = []
     for ngrams, soft, dense in itertools.product(args.ngrams, args.soft, args.dense):
-        weights = [round(1 - ngrams - soft - dense, 6), ngrams, soft, dense]
-        if weights[0] < 0:
+        weights = FusionWeights(dense, ngrams, soft)
+        if weights.lexical < -1e-9:
             continue
         ranks: dict[int, list[int | None]] = {0: [], 1: []}
         reached = {0: 0, 1: 0}
         for item, scores in zip(items, rankings, strict=True):
             half = half_of[(item.source or "")[:5]]
-            ranked = [
-                source for source, _ in top_by_group(convex_fusion(scores, weights)[: settings.rerank_depth], group_of)
-            ]
+            ranked = [source for source, _ in top_by_group(weights.fuse(*scores)[: settings.rerank_depth], group_of)]
             ranks[half].append(rank_of(ranked, item.source or ""))
             reached[half] += (item.source or "") in ranked
         rows.append(
             {
-                "weights (stems, 4-grams, soft, dense)": weights,
+                "weights (stems, 4-grams, soft, dense)": [round(weights.lexical, 6), ngrams, soft, dense],
                 "tune": rank_metrics(ranks[0]),
                 "confirm": rank_metrics(ranks[1]),
                 "gold among the candidates": reached,

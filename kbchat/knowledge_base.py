@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from threadpoolctl import threadpool_limits
 
 from kbchat.analyzer import ngram_terms
 from kbchat.answering import DEFAULT_POLICY, Answer, AnswerPolicy, answer_question
+from kbchat.chunking import Chunk
 from kbchat.config import Settings
 from kbchat.embedding import SentenceEmbeddings, ensure_same_model
 from kbchat.lexical_store import LexicalIndex
@@ -47,6 +49,16 @@ class KnowledgeBase:
         self.retriever.dense.close()
 
 
+def ngram_index(ids: Sequence[str], chunks: Sequence[Chunk], settings: Settings) -> LexicalIndex:
+    """BM25 over the chunks' character 4-grams, in the order of ids.
+
+    Derived from the chunks when a snapshot opens, in under a second for PIAF's 948 (bench/first_stage_latency.py),
+    so the snapshot does not store it.
+    """
+    text_of = {c.chunk_id: c.context_text() for c in chunks}
+    return LexicalIndex.build(ids, [ngram_terms(text_of[i]) for i in ids], settings.lexical_k1, settings.lexical_b)
+
+
 def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     """Load the current snapshot; raise IndexMissingError or ModelMismatchError when it can't serve."""
     folder = require_snapshot(settings.index_dir)
@@ -59,14 +71,10 @@ def open_knowledge_base(settings: Settings) -> KnowledgeBase:
     chunks, _ = read_chunks(folder)
     rerank = settings.rerank_depth > 0
     lexical = LexicalIndex.load(folder / "lexical")
-    text_of = {c.chunk_id: c.context_text() for c in chunks}
     retriever = Retriever(
         chunks,
         lexical,
-        # Derived from the chunks in under a second for PIAF's 948 (bench/first_stage_latency.py): not stored.
-        LexicalIndex.build(
-            lexical.ids, [ngram_terms(text_of[i]) for i in lexical.ids], settings.lexical_k1, settings.lexical_b
-        ),
+        ngram_index(lexical.ids, chunks, settings),
         DenseStore(folder / "chroma", embeddings, manifest.embedding_model, manifest.dimension),
         embeddings,
         manifest.acronyms,

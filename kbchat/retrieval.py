@@ -42,6 +42,19 @@ class FusionWeights:
         """The weight of BM25 on stems."""
         return 1.0 - self.dense - self.ngrams - self.soft
 
+    def fuse(
+        self,
+        lexical: Mapping[str, float],
+        ngrams: Mapping[str, float],
+        soft: Mapping[str, float],
+        dense: Mapping[str, float],
+    ) -> list[tuple[str, float]]:
+        """The four rankings' scores fused: the BM25s divided by their best, the others mapped onto [0, 1]."""
+        return convex_fusion(
+            [normalize_max(lexical), normalize_max(ngrams), normalize_minmax(soft), normalize_minmax(dense)],
+            [self.lexical, self.ngrams, self.soft, self.dense],
+        )
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -91,8 +104,9 @@ class Retriever:
     def use_word_vectors(self, word_vectors: WordVectors) -> None:
         """Match words by their French vectors: in the first stage over every chunk, and in the reranker's features."""
         self.word_vectors = word_vectors
-        ids = self.lexical.ids
-        self.soft_index = SoftIndex.build([chunk_profile(self.by_id[i]).content_words for i in ids], word_vectors)
+        # The same words as chunk_profile's content_words, without working out whole profiles at start-up.
+        words = [content_words(self.by_id[i].context_text()) for i in self.lexical.ids]
+        self.soft_index = SoftIndex.build(words, word_vectors)
 
     def query_terms(self, question: str) -> list[str]:
         """The question's analyzed terms, with acronyms the documents define spelled out."""
@@ -106,9 +120,12 @@ class Retriever:
         """The fetch_k best BM25 scores over character 4-grams above zero."""
         return self._best(self.ngrams.scores(ngram_terms(question, QUERY_STOPWORDS)))
 
-    def soft_scores(self, asked: WeightedWords) -> dict[str, float]:
+    def soft_scores(self, question: str) -> dict[str, float]:
         """The fetch_k best soft coverages of the question over every chunk (none without word vectors)."""
-        return self._best(self.soft_index.coverages(asked)) if self.soft_index is not None else {}
+        asked = self.asked_words(question)
+        if asked is None or self.soft_index is None:
+            return {}
+        return self._best(self.soft_index.coverages(asked))
 
     def _best(self, scores: np.ndarray) -> dict[str, float]:
         """The fetch_k best scores above zero of an array in the order of the lexical index's ids."""
@@ -130,13 +147,8 @@ class Retriever:
         lexical = self.lexical_scores(terms) if weights.lexical > 0 else {}
         dense = self.dense_scores(question) if weights.dense > 0 else {}
         ngrams = self.ngram_scores(question) if weights.ngrams > 0 else {}
-        asked = self.asked_words(question) if weights.soft > 0 else None
-        soft = self.soft_scores(asked) if asked is not None else {}
-        fused = convex_fusion(
-            [normalize_max(lexical), normalize_max(ngrams), normalize_minmax(soft), normalize_minmax(dense)],
-            [weights.lexical, weights.ngrams, weights.soft, weights.dense],
-        )
-        return fused, lexical, dense, terms
+        soft = self.soft_scores(question) if weights.soft > 0 else {}
+        return weights.fuse(lexical, ngrams, soft, dense), lexical, dense, terms
 
     def feature_rows(
         self,

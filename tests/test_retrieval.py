@@ -14,7 +14,7 @@ def test_soft_matching_finds_a_paraphrase_that_bm25_misses(dci_kb: KnowledgeBase
     retriever = dci_kb.retriever
     question = "Où sont envoyés les fonctionnaires ?"
     assert retriever.lexical_scores(retriever.query_terms(question)) == {}
-    soft = retriever.soft_scores(retriever.asked_words(question))
+    soft = retriever.soft_scores(question)
     best = max(soft, key=soft.__getitem__)
     assert "affectés dans les 74 services" in retriever.by_id[best].text
     assert best in dict(retriever.candidates(question)[0])
