@@ -25,7 +25,6 @@ from kbchat.fusion import top_by_group  # noqa: E402
 from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
 from kbchat.reranking import FEATURES, RANKER_PATH, LinearRanker  # noqa: E402
 from kbchat.soft_matching import SOFT_FEATURES  # noqa: E402
-from kbchat.word_vectors import load_word_vectors  # noqa: E402
 
 PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
 
@@ -99,19 +98,17 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     settings = Settings.from_env()
-    depth = settings.rerank_depth
     documents, items = squad_items(PIAF)
     half_of = dev_half(items)
     questions: list[Question] = []
     with tempfile.TemporaryDirectory() as tmp:
-        kb = open_knowledge_base(build_squad_index(documents, settings.with_(rerank_depth=0), Path(tmp)))
+        # Opened without the reranker's model, which may be stale: only what its features need.
+        kb = open_knowledge_base(build_squad_index(documents, settings, Path(tmp)), load_model=False)
         retriever = kb.retriever
-        # Opened without reranking, so that a stale model is not loaded; the features still need the word vectors.
-        retriever.use_word_vectors(load_word_vectors())
         for item in items:
-            ranked, lexical, dense, terms = retriever.candidates(item.question)
-            head = [(key, score) for key, score in ranked if key in retriever.by_id][:depth]
-            rows = retriever.feature_rows(item.question, terms, head, lexical, dense)
+            found = retriever.candidates(item.question)
+            head = retriever.pool(found)
+            rows = retriever.feature_rows(item.question, found, head)
             sources = [retriever.by_id[key].source for key, _ in head]
             questions.append(
                 Question(

@@ -22,7 +22,6 @@ from kbchat.evaluation import build_squad_index, dev_half, rank_metrics, rank_of
 from kbchat.fusion import top_by_group  # noqa: E402
 from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
 from kbchat.retrieval import FusionWeights  # noqa: E402
-from kbchat.word_vectors import load_word_vectors  # noqa: E402
 
 PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
 
@@ -38,9 +37,8 @@ def main() -> None:
     documents, items = squad_items(PIAF)
     half_of = dev_half(items)
     with tempfile.TemporaryDirectory() as tmp:
-        kb = open_knowledge_base(build_squad_index(documents, settings.with_(rerank_depth=0), Path(tmp)))
+        kb = open_knowledge_base(build_squad_index(documents, settings, Path(tmp)), load_model=False)
         retriever = kb.retriever
-        retriever.use_word_vectors(load_word_vectors())
         rankings = [
             (
                 retriever.lexical_scores(retriever.query_terms(item.question)),

@@ -28,7 +28,8 @@ class Settings:
     dense_weight: float = 0.2
     ngram_weight: float = 0.2
     soft_weight: float = 0.2
-    rerank_depth: int = 30
+    rerank_depth: int = 20
+    rerank_each: int = 10
     lexical_k1: float = 0.9
     lexical_b: float = 0.4
     refusal_threshold: float = 0.4

@@ -54,3 +54,13 @@ def top_by_group(ranked: Sequence[tuple[str, float]], group_of: Mapping[str, str
             seen.add(group)
             out.append((group, score))
     return out
+
+
+def candidate_pool(
+    fused: Sequence[tuple[str, float]], rankings: Sequence[Mapping[str, float]], depth: int, each: int
+) -> list[tuple[str, float]]:
+    """The fused ranking's first depth ids joined by each ranking's best each ids, in fused order."""
+    kept = {key for key, _ in fused[:depth]}
+    for scores in rankings:
+        kept.update(sorted(scores, key=lambda key: (-scores[key], key))[:each])
+    return [(key, score) for key, score in fused if key in kept]

@@ -17,6 +17,7 @@ from kbchat.errors import DocumentError, KbchatError, ModelMismatchError
 from kbchat.lexical_store import LexicalIndex
 from kbchat.loading import LoadedDocument, list_documents, load_document
 from kbchat.snapshot import (
+    FORMAT,
     DocumentEntry,
     Manifest,
     current_snapshot,
@@ -105,10 +106,10 @@ def hash_documents(kb_dir: Path) -> dict[str, tuple[str, int]]:
 
 
 def _previous_hashes(manifest: Manifest | None, settings: Settings) -> dict[str, str]:
-    """Hashes of the last run; chunking with another size makes every document stale."""
+    """Hashes of the last run; chunking with another size or an older index format makes every document stale."""
     if manifest is None:
         return {}
-    stale = manifest.chunk_tokens != settings.chunk_tokens
+    stale = manifest.chunk_tokens != settings.chunk_tokens or manifest.format != FORMAT
     return {s: ("" if stale else e.sha256) for s, e in manifest.documents.items()}
 
 

@@ -13,10 +13,11 @@ from kbchat.answering import DEFAULT_POLICY, Answer, AnswerPolicy, answer_questi
 from kbchat.chunking import Chunk
 from kbchat.config import Settings
 from kbchat.embedding import SentenceEmbeddings, ensure_same_model
+from kbchat.errors import IndexMissingError
 from kbchat.lexical_store import LexicalIndex
 from kbchat.reranking import load_ranker
 from kbchat.retrieval import FusionWeights, Retriever
-from kbchat.snapshot import Manifest, read_chunks, read_manifest, require_snapshot
+from kbchat.snapshot import FORMAT, Manifest, read_chunks, read_manifest, require_snapshot
 from kbchat.vector_store import DenseStore
 from kbchat.word_vectors import load_word_vectors
 
@@ -59,29 +60,39 @@ def ngram_index(ids: Sequence[str], chunks: Sequence[Chunk], settings: Settings)
     return LexicalIndex.build(ids, [ngram_terms(text_of[i]) for i in ids], settings.lexical_k1, settings.lexical_b)
 
 
-def open_knowledge_base(settings: Settings) -> KnowledgeBase:
-    """Load the current snapshot; raise IndexMissingError or ModelMismatchError when it can't serve."""
+def open_knowledge_base(settings: Settings, load_model: bool = True) -> KnowledgeBase:
+    """Load the current snapshot; raise IndexMissingError or ModelMismatchError when it can't serve.
+
+    load_model=False leaves out the reranker's model but keeps what its features need (to train a new one).
+    """
     folder = require_snapshot(settings.index_dir)
     # numpy's BLAS threads keep spinning after each product and take the two cores from the query encoder: the
     # first stage's products are small, and one BLAS thread halves the p50 of asking (bench/first_stage_latency.py).
     threadpool_limits(1, user_api="blas")
     manifest = read_manifest(folder)
+    if manifest.format != FORMAT:
+        raise IndexMissingError(
+            "L'index a été construit par une version antérieure de kbchat : lancez `python ingest.py`."
+        )
     ensure_same_model(manifest.embedding_model, settings.embedding_model)
     embeddings = SentenceEmbeddings(settings.embedding_model)
     chunks, _ = read_chunks(folder)
     rerank = settings.rerank_depth > 0
     lexical = LexicalIndex.load(folder / "lexical")
+    dense = DenseStore(folder / "chroma", embeddings, manifest.embedding_model, manifest.dimension)
     retriever = Retriever(
         chunks,
         lexical,
         ngram_index(lexical.ids, chunks, settings),
-        DenseStore(folder / "chroma", embeddings, manifest.embedding_model, manifest.dimension),
+        dense,
         embeddings,
         manifest.acronyms,
         FusionWeights(settings.dense_weight, settings.ngram_weight, settings.soft_weight),
         settings.dense_fetch_k,
-        load_ranker() if rerank else None,
+        load_ranker() if rerank and load_model else None,
         settings.rerank_depth,
         load_word_vectors() if rerank else None,
+        settings.rerank_each,
+        dense.sentence_vectors() if rerank else None,
     )
     return KnowledgeBase(settings, folder, manifest, retriever)

@@ -66,6 +66,8 @@ RETRIEVERS: dict[str, Variant] = {
 }
 ABLATIONS: dict[str, Variant] = {
     "without reranking": with_retriever(rerank_depth=0),
+    "reranking the 30 best fused only (no other ranking's best 10)": with_retriever(rerank_depth=30, rerank_each=0),
+    "without sentence vectors in the reranker": with_retriever(sentence_vectors={}),
     "without dense retrieval in the first stage": with_weights(dense=0.0),
     "without 4-gram BM25 in the first stage": with_weights(ngrams=0.0),
     "without soft matching in the first stage": with_weights(soft=0.0),

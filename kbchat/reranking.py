@@ -40,8 +40,9 @@ LEXICAL_FEATURES = (
     "word_pairs",
     "character_ngrams",
 )
+SENTENCE_DENSE_FEATURES = ("best_sentence_dense",)
 LIST_FEATURES = ("best_sentence_rank",)  # a candidate compared with the others of its list
-FEATURES = LEXICAL_FEATURES + SOFT_FEATURES + LIST_FEATURES
+FEATURES = LEXICAL_FEATURES + SOFT_FEATURES + SENTENCE_DENSE_FEATURES + LIST_FEATURES
 _CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
 _NUMBER = re.compile(r"\d+")
 
@@ -156,9 +157,16 @@ def list_features(lexical_rows: np.ndarray) -> np.ndarray:
     return inverse_rank(lexical_rows[:, LEXICAL_FEATURES.index("best_sentence")])[:, None]
 
 
-def feature_matrix(lexical_rows: np.ndarray, soft_rows: np.ndarray) -> np.ndarray:
-    """The candidates' rows of FEATURES from their lexical and soft-matching rows."""
-    return np.hstack([lexical_rows, soft_rows, list_features(lexical_rows)])
+def best_sentence_cosine(sentence_vectors: np.ndarray | None, question_vector: np.ndarray | None) -> float:
+    """The highest cosine of the question's unit vector with a passage's unit sentence vectors (0 without them)."""
+    if sentence_vectors is None or question_vector is None or not len(sentence_vectors):
+        return 0.0
+    return float(np.max(sentence_vectors @ question_vector))
+
+
+def feature_matrix(lexical_rows: np.ndarray, soft_rows: np.ndarray, sentence_dense: np.ndarray) -> np.ndarray:
+    """The candidates' rows of FEATURES from their lexical, soft-matching and sentence-level dense values."""
+    return np.hstack([lexical_rows, soft_rows, sentence_dense.reshape(-1, 1), list_features(lexical_rows)])
 
 
 @dataclass(frozen=True)
@@ -197,6 +205,7 @@ def load_ranker(path: Path = RANKER_PATH) -> LinearRanker:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise KbchatError(f"Le modèle de reclassement {path} est illisible.") from exc
     lengths = {len(ranker.mean), len(ranker.scale), len(ranker.weights)}
-    if ranker.features != FEATURES or lengths != {len(FEATURES)} or not all(math.isfinite(w) for w in ranker.weights):
+    usable = all(math.isfinite(w) for w in ranker.weights) and all(s > 0 for s in ranker.scale)
+    if ranker.features != FEATURES or lengths != {len(FEATURES)} or not usable:
         raise KbchatError(f"Le modèle de reclassement {path} ne correspond pas à cette version de kbchat.")
     return ranker

@@ -12,13 +12,14 @@ from kbchat.analyzer import QUERY_STOPWORDS, analyze_query, ngram_terms
 from kbchat.answering import term_matched
 from kbchat.chunking import Chunk
 from kbchat.embedding import SentenceEmbeddings
-from kbchat.fusion import convex_fusion, normalize_max, normalize_minmax
+from kbchat.fusion import candidate_pool, convex_fusion, normalize_max, normalize_minmax
 from kbchat.lexical_store import LexicalIndex
 from kbchat.profiles import chunk_profile, content_words
 from kbchat.reranking import (
     ABSENT_RANK,
     FirstStage,
     LinearRanker,
+    best_sentence_cosine,
     candidate_features,
     feature_matrix,
     question_profile,
@@ -57,6 +58,19 @@ class FusionWeights:
 
 
 @dataclass(frozen=True)
+class Candidates:
+    """A question's four first-stage rankings and their fusion, its analyzed terms and its unit vector."""
+
+    fused: list[tuple[str, float]]
+    lexical: dict[str, float]
+    ngrams: dict[str, float]
+    soft: dict[str, float]
+    dense: dict[str, float]
+    terms: list[str]
+    vector: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved chunk with its final, lexical and dense scores."""
 
@@ -82,6 +96,8 @@ class Retriever:
         ranker: LinearRanker | None = None,
         rerank_depth: int = 0,
         word_vectors: WordVectors | None = None,
+        rerank_each: int = 0,
+        sentence_vectors: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         """Wire the stores of one snapshot together."""
         self.by_id = {c.chunk_id: c for c in chunks}
@@ -94,6 +110,8 @@ class Retriever:
         self.fetch_k = fetch_k
         self.ranker = ranker
         self.rerank_depth = rerank_depth
+        self.rerank_each = rerank_each
+        self.sentence_vectors = dict(sentence_vectors or {})
         self.word_vectors: WordVectors | None = None
         self.soft_index: SoftIndex | None = None
         self._passage_words: dict[str, WeightedWords] = {}
@@ -134,36 +152,47 @@ class Retriever:
 
     def dense_scores(self, question: str) -> dict[str, float]:
         """The fetch_k best cosine similarities."""
+        return self.dense_search(self.question_vector(question))
+
+    def question_vector(self, question: str) -> np.ndarray:
+        """The question's unit vector."""
+        return np.asarray(self.embeddings.embed_query(question))
+
+    def dense_search(self, vector: np.ndarray) -> dict[str, float]:
+        """The fetch_k chunks nearest a question's vector, with their cosine similarities."""
         if not self.by_id:
             return {}
-        vector = self.embeddings.embed_query(question)
-        return dict(self.dense.search(vector, min(self.fetch_k, len(self.by_id))))
+        return dict(self.dense.search(vector.tolist(), min(self.fetch_k, len(self.by_id))))
 
-    def candidates(
-        self, question: str
-    ) -> tuple[list[tuple[str, float]], dict[str, float], dict[str, float], list[str]]:
-        """The fused ranking, the lexical and dense scores behind it, and the question's terms."""
+    def candidates(self, question: str) -> Candidates:
+        """The question's first-stage rankings and their fusion (the question is embedded when dense counts)."""
         terms, weights = self.query_terms(question), self.weights
+        vector = self.question_vector(question) if weights.dense > 0 and self.by_id else None
         lexical = self.lexical_scores(terms) if weights.lexical > 0 else {}
-        dense = self.dense_scores(question) if weights.dense > 0 else {}
+        dense = self.dense_search(vector) if vector is not None else {}
         ngrams = self.ngram_scores(question) if weights.ngrams > 0 else {}
         soft = self.soft_scores(question) if weights.soft > 0 else {}
-        return weights.fuse(lexical, ngrams, soft, dense), lexical, dense, terms
+        return Candidates(weights.fuse(lexical, ngrams, soft, dense), lexical, ngrams, soft, dense, terms, vector)
 
-    def feature_rows(
-        self,
-        question: str,
-        terms: list[str],
-        head: list[tuple[str, float]],
-        lexical: dict[str, float],
-        dense: dict[str, float],
-    ) -> np.ndarray:
-        """The reranking features of the head of the fused ranking, one row per candidate."""
+    def pool(self, found: Candidates) -> list[tuple[str, float]]:
+        """The candidates to rerank: the fused rerank_depth best, joined by each ranking's rerank_each best."""
+        fused = [(key, score) for key, score in found.fused if key in self.by_id]
+        rankings = [found.lexical, found.ngrams, found.soft, found.dense]
+        return candidate_pool(
+            fused,
+            [{k: v for k, v in r.items() if k in self.by_id} for r in rankings],
+            self.rerank_depth,
+            self.rerank_each,
+        )
+
+    def feature_rows(self, question: str, found: Candidates, head: list[tuple[str, float]]) -> np.ndarray:
+        """The reranking features of the candidates in head (chunk id, fused score), one row per candidate."""
+        lexical, dense = found.lexical, found.dense
         lexical_norm, dense_norm = normalize_max(lexical), normalize_minmax(dense)
         lexical_rank = {key: rank for rank, key in enumerate(sorted(lexical, key=lambda k: -lexical[k]), start=1)}
         dense_rank = {key: rank for rank, key in enumerate(sorted(dense, key=lambda k: -dense[k]), start=1)}
         top = head[0][1] if head and head[0][1] > 0 else 1.0
-        asked = question_profile(question, terms)
+        asked = question_profile(question, found.terms)
         rows = [
             candidate_features(
                 asked,
@@ -182,7 +211,9 @@ class Retriever:
             for key, score in head
         ]
         lexical_rows = np.asarray(rows, dtype=float).reshape(len(rows), -1)
-        return feature_matrix(lexical_rows, self.soft_rows(question, [key for key, _ in head]))
+        keys = [key for key, _ in head]
+        sentence_dense = np.asarray([best_sentence_cosine(self.sentence_vectors.get(k), found.vector) for k in keys])
+        return feature_matrix(lexical_rows, self.soft_rows(question, keys), sentence_dense)
 
     def soft_rows(self, question: str, keys: Sequence[str]) -> np.ndarray:
         """The soft-matching features of each candidate by French word vectors (zeros without them)."""
@@ -207,13 +238,15 @@ class Retriever:
 
     def search(self, question: str, k: int) -> list[Passage]:
         """The k best chunks for the question (BM25 alone or dense alone, by their weights, are not reranked)."""
-        ranked, lexical, dense, terms = self.candidates(question)
-        ranked = [(key, score) for key, score in ranked if key in self.by_id]
+        found = self.candidates(question)
+        ranked = [(key, score) for key, score in found.fused if key in self.by_id]
         if self.ranker is not None and self.rerank_depth > 0 and 0 < self.weights.lexical < 1 and ranked:
-            head = ranked[: self.rerank_depth]
-            probabilities = softmax(self.ranker.score(self.feature_rows(question, terms, head, lexical, dense)))
+            head = self.pool(found)
+            probabilities = softmax(self.ranker.score(self.feature_rows(question, found, head)))
             reranked = sorted(zip((key for key, _ in head), probabilities.tolist(), strict=True), key=lambda i: -i[1])
-            ranked = reranked + [(key, 0.0) for key, _ in ranked[self.rerank_depth :]]
+            pooled = {key for key, _ in head}
+            ranked = reranked + [(key, 0.0) for key, _ in ranked if key not in pooled]
+        lexical, dense = found.lexical, found.dense
         return [
             Passage(self.by_id[key], score, lexical.get(key, 0.0), dense.get(key, 0.0)) for key, score in ranked[:k]
         ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from kbchat.chunking import Chunk
 from kbchat.errors import IndexBusyError, IndexMissingError
 
-FORMAT = 1
+FORMAT = 2  # 2: sentence vectors beside the chunk vectors
 POINTER = "CURRENT"
 SNAPSHOTS = "snapshots"
 

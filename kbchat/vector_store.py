@@ -1,22 +1,25 @@
-"""The dense store: a persistent Chroma collection reached through langchain-chroma."""
+"""The dense store: persistent Chroma collections of chunk and sentence vectors, reached through langchain-chroma."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from kbchat.chunking import Chunk
+from kbchat.sentences import split_sentences
 
 COLLECTION = "kbchat"
+SENTENCES = "kbchat-sentences"
 
 
 class DenseStore:
-    """Chunk vectors in Chroma, cosine space, never with Chroma's own embedding function."""
+    """Chunk and sentence vectors in Chroma, cosine space, never with Chroma's own embedding function."""
 
     def __init__(self, path: Path, embeddings: Embeddings, model_name: str, dimension: int) -> None:
-        """Open (or create) the collection stored under path."""
+        """Open (or create) the two collections stored under path."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
@@ -32,9 +35,15 @@ class DenseStore:
             collection_metadata={"embedding_model": model_name, "dimension": dimension},
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
+        self.sentences = Chroma(
+            collection_name=SENTENCES,
+            embedding_function=embeddings,
+            client=self.client,
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
 
     def add(self, chunks: Sequence[Chunk]) -> None:
-        """Embed and store chunks under their ids."""
+        """Embed and store chunks under their ids, and each of their sentences under the chunk's id and its position."""
         if not chunks:
             return
         self.store.add_texts(
@@ -42,15 +51,31 @@ class DenseStore:
             metadatas=[{"source": c.source, "title": c.title, "section": c.section} for c in chunks],
             ids=[c.chunk_id for c in chunks],
         )
+        sentences = [(c.chunk_id, n, s) for c in chunks for n, s in enumerate(split_sentences(c.text))]
+        if sentences:
+            self.sentences.add_texts(
+                texts=[s for _, _, s in sentences],
+                metadatas=[{"chunk": key, "position": n} for key, n, _ in sentences],
+                ids=[f"{key}:{n}" for key, n, _ in sentences],
+            )
 
     def delete(self, ids: Sequence[str]) -> None:
-        """Remove chunks by id."""
+        """Remove chunks and their sentences by chunk id."""
         if ids:
             self.store.delete(ids=list(ids))
+            self.sentences.delete(where={"chunk": {"$in": list(ids)}})
 
     def ids(self) -> set[str]:
         """Every stored chunk id."""
         return set(self.store.get(include=[])["ids"])
+
+    def sentence_vectors(self) -> dict[str, np.ndarray]:
+        """Every chunk's sentence vectors, one row per sentence in text order."""
+        stored = self.sentences.get(include=["embeddings", "metadatas"])
+        rows: dict[str, list[tuple[int, np.ndarray]]] = {}
+        for vector, meta in zip(stored["embeddings"], stored["metadatas"], strict=True):
+            rows.setdefault(str(meta["chunk"]), []).append((int(meta["position"]), vector))
+        return {key: np.asarray([v for _, v in sorted(found, key=lambda r: r[0])]) for key, found in rows.items()}
 
     def metadata(self) -> dict:
         """The collection's metadata (model name and dimension)."""

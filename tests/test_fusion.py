@@ -3,6 +3,7 @@
 import pytest
 
 from kbchat.fusion import (
+    candidate_pool,
     convex_fusion,
     normalize_max,
     normalize_minmax,
@@ -77,3 +78,26 @@ def test_top_by_group_keeps_best_of_each_document() -> None:
     ranked = [("c1", 0.9), ("c2", 0.8), ("c3", 0.7), ("c4", 0.1)]
     group = {"c1": "doc1", "c2": "doc1", "c3": "doc2", "c4": "doc3"}
     assert top_by_group(ranked, group) == [("doc1", 0.9), ("doc2", 0.7), ("doc3", 0.1)]
+
+
+FUSED = [("a", 0.9), ("b", 0.8), ("c", 0.5), ("d", 0.4), ("e", 0.2)]
+
+
+@pytest.mark.parametrize(
+    ("rankings", "depth", "each", "expected"),
+    [
+        ([], 2, 1, ["a", "b"]),
+        ([{"e": 3.0, "d": 1.0}], 2, 1, ["a", "b", "e"]),
+        ([{"e": 3.0, "d": 1.0}, {"c": 0.2}], 2, 1, ["a", "b", "c", "e"]),
+        ([{"e": 3.0, "d": 1.0}], 2, 2, ["a", "b", "d", "e"]),
+        ([{"a": 5.0, "b": 4.0}], 2, 2, ["a", "b"]),
+        ([{"d": 1.0, "e": 1.0}], 1, 1, ["a", "d"]),
+        ([{"e": 3.0}], 0, 1, ["e"]),
+        ([{"e": 3.0}], 9, 0, ["a", "b", "c", "d", "e"]),
+        ([{"zz": 3.0}], 1, 1, ["a"]),
+    ],
+)
+def test_candidate_pool(rankings: list[dict], depth: int, each: int, expected: list[str]) -> None:
+    pool = candidate_pool(FUSED, rankings, depth, each)
+    assert [key for key, _ in pool] == expected
+    assert all(score == dict(FUSED)[key] for key, score in pool)

@@ -12,7 +12,8 @@ from kbchat.config import Settings
 from kbchat.errors import IndexMissingError, KbchatError, ModelMismatchError
 from kbchat.ingest import plan_sync, sync
 from kbchat.knowledge_base import open_knowledge_base
-from kbchat.snapshot import current_snapshot, read_manifest, snapshot_version
+from kbchat.sentences import split_sentences
+from kbchat.snapshot import FORMAT, current_snapshot, read_manifest, snapshot_version
 
 RESEAU = "# Réseau\n\nSon réseau compte près de 300 policiers et gendarmes.\n"
 MISSIONS = "# Missions\n\nLa coopération opérationnelle lutte contre la criminalité internationale.\n"
@@ -28,6 +29,15 @@ def store_ids(settings: Settings) -> tuple[set[str], set[str], set[str]]:
     lexical = set(json.loads((folder / "lexical" / "ids.json").read_text()))
     manifest = {i for d in read_manifest(folder).documents.values() for i in d.chunk_ids}
     return dense, lexical, manifest
+
+
+def sentences_stored(settings: Settings) -> tuple[dict[str, int], dict[str, int]]:
+    """Sentence vectors held per chunk id, and the sentences each indexed chunk has."""
+    kb = open_knowledge_base(settings)
+    stored = {key: len(vectors) for key, vectors in kb.retriever.sentence_vectors.items()}
+    expected = {key: len(split_sentences(c.text)) for key, c in kb.retriever.by_id.items()}
+    kb.close()
+    return stored, expected
 
 
 def write(settings: Settings, name: str, text: str) -> None:
@@ -57,6 +67,8 @@ def test_add_modify_delete_and_unchanged(settings: Settings) -> None:
     assert (first.plan.added, first.embedded) == (["missions.md", "reseau.md"], first.chunks)
     dense, lexical, manifest = store_ids(settings)
     assert dense == lexical == manifest and len(dense) == first.chunks
+    stored, expected = sentences_stored(settings)
+    assert stored == expected and set(stored) == dense
 
     version = snapshot_version(settings.index_dir)
     again = sync(settings)
@@ -70,6 +82,8 @@ def test_add_modify_delete_and_unchanged(settings: Settings) -> None:
     assert changed.embedded == len(read_manifest(current_snapshot(settings.index_dir)).documents["reseau.md"].chunk_ids)
     dense, lexical, manifest = store_ids(settings)
     assert dense == lexical == manifest and missions_ids <= dense
+    stored, expected = sentences_stored(settings)
+    assert stored == expected and set(stored) == dense
     kb = open_knowledge_base(settings)
     assert "310" in kb.ask("Combien de policiers et gendarmes compte le réseau ?").answer
     kb.close()
@@ -79,6 +93,8 @@ def test_add_modify_delete_and_unchanged(settings: Settings) -> None:
     assert removed.plan.removed == ["missions.md"] and removed.embedded == 0
     dense, lexical, manifest = store_ids(settings)
     assert dense == lexical == manifest and not (missions_ids & dense)
+    stored, expected = sentences_stored(settings)
+    assert stored == expected and set(stored) == dense
     assert removed.summary() == "0 added, 0 updated, 1 removed, 1 unchanged; 1 chunks in the index."
 
 
@@ -110,6 +126,20 @@ def test_rebuild_embeds_everything(settings: Settings) -> None:
     rebuilt = sync(settings, rebuild=True)
     assert rebuilt.plan.added == ["reseau.md"] and rebuilt.embedded == first.chunks
     assert len(list((settings.index_dir / "snapshots").iterdir())) <= 2
+
+
+def test_index_of_an_older_format_is_refused_then_rebuilt_by_a_sync(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    first = sync(settings)
+    manifest_path = current_snapshot(settings.index_dir) / "manifest.json"
+    raw = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_path.write_text(json.dumps(raw | {"format": FORMAT - 1}), encoding="utf-8")
+    with pytest.raises(IndexMissingError, match="python ingest.py"):
+        open_knowledge_base(settings)
+    again = sync(settings)
+    assert again.plan.changed == ["reseau.md"] and again.embedded == first.chunks
+    stored, expected = sentences_stored(settings)
+    assert stored == expected and len(stored) == first.chunks
 
 
 def test_other_model_is_refused(settings: Settings) -> None:

@@ -19,6 +19,7 @@ from kbchat.reranking import (
     LEXICAL_FEATURES,
     FirstStage,
     LinearRanker,
+    best_sentence_cosine,
     candidate_features,
     feature_matrix,
     inverse_rank,
@@ -50,7 +51,7 @@ def features(question: str, text: str, first: FirstStage = SAME_FIRST_STAGE) -> 
 
 
 def full_rows(question: str, texts: list[str]) -> np.ndarray:
-    """Every feature of one question and some chunks, the soft ones by the real French word vectors."""
+    """Every feature of one question and some chunks: soft ones by the real word vectors, no sentence vectors."""
     vectors = load_word_vectors()
     asked = weighted_words(content_words(question, QUERY_STOPWORDS), vectors, lambda t: 1.0)
     lexical, soft = [], []
@@ -59,7 +60,7 @@ def full_rows(question: str, texts: list[str]) -> np.ndarray:
         passage = weighted_words(profile.content_words, vectors, lambda t: 1.0)
         lexical.append(list(features(question, text).values()))
         soft.append(soft_features(asked, passage, profile.sentence_columns))
-    return feature_matrix(np.array(lexical), np.array(soft))
+    return feature_matrix(np.array(lexical), np.array(soft), np.zeros(len(texts)))
 
 
 @pytest.mark.parametrize(
@@ -208,6 +209,17 @@ def test_shipped_ranker_prefers_a_paraphrase_to_a_passage_on_another_subject() -
         ("not json", "illisible"),
         (json.dumps({"features": ["x"], "mean": [0], "scale": [1], "weights": [1]}), "ne correspond pas"),
         (json.dumps({"features": list(FEATURES)}), "illisible"),
+        (
+            json.dumps(
+                {
+                    "features": list(FEATURES),
+                    "mean": [0] * len(FEATURES),
+                    "scale": [1] * (len(FEATURES) - 1) + [0],
+                    "weights": [1] * len(FEATURES),
+                }
+            ),
+            "ne correspond pas",
+        ),
     ],
 )
 def test_a_bad_ranker_file_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
@@ -227,3 +239,22 @@ def test_chunk_profile_counts_headings_in_every_sentence() -> None:
     assert profile.sentences == ("Elle vise loin.", "Elle aide.")
     assert all({"guid", "partenariat"} <= terms for terms in profile.sentence_terms)
     assert "partenariats" in profile.surface and " les partenariats " in profile.surface_text
+
+
+@pytest.mark.parametrize(
+    ("sentences", "question", "expected"),
+    [
+        ([[1.0, 0.0], [0.6, 0.8]], [0.0, 1.0], 0.8),
+        ([[1.0, 0.0], [0.6, 0.8]], [1.0, 0.0], 1.0),
+        ([[-1.0, 0.0]], [1.0, 0.0], -1.0),
+        ([], [1.0, 0.0], 0.0),
+        (None, [1.0, 0.0], 0.0),
+        ([[1.0, 0.0]], None, 0.0),
+    ],
+)
+def test_best_sentence_cosine(
+    sentences: list[list[float]] | None, question: list[float] | None, expected: float
+) -> None:
+    vectors = None if sentences is None else np.asarray(sentences).reshape(-1, 2)
+    vector = None if question is None else np.asarray(question)
+    assert best_sentence_cosine(vectors, vector) == pytest.approx(expected)

@@ -1,13 +1,15 @@
-"""The first stage on the real DCI knowledge base: what 4-gram BM25 and soft matching find that BM25 on stems misses."""
+"""Retrieval on the real DCI knowledge base: the first stage's rankings, the reranker's pool, the sentence vectors."""
 
 from __future__ import annotations
 
 import copy
 
+import numpy as np
 from threadpoolctl import threadpool_info
 
 from kbchat.knowledge_base import KnowledgeBase
 from kbchat.retrieval import FusionWeights
+from kbchat.sentences import split_sentences
 
 
 def test_soft_matching_finds_a_paraphrase_that_bm25_misses(dci_kb: KnowledgeBase) -> None:
@@ -17,7 +19,7 @@ def test_soft_matching_finds_a_paraphrase_that_bm25_misses(dci_kb: KnowledgeBase
     soft = retriever.soft_scores(question)
     best = max(soft, key=soft.__getitem__)
     assert "affectés dans les 74 services" in retriever.by_id[best].text
-    assert best in dict(retriever.candidates(question)[0])
+    assert best in dict(retriever.candidates(question).fused)
 
 
 def test_character_ngrams_find_a_misspelled_word_that_stems_miss(dci_kb: KnowledgeBase) -> None:
@@ -32,11 +34,35 @@ def test_character_ngrams_find_a_misspelled_word_that_stems_miss(dci_kb: Knowled
 def test_bm25_alone_uses_its_own_ranking_only(dci_kb: KnowledgeBase) -> None:
     retriever = copy.copy(dci_kb.retriever)
     retriever.weights = FusionWeights(dense=0.0)
-    fused, lexical, dense, terms = retriever.candidates("Combien d'agents compte son réseau ?")
-    assert dense == {} and lexical == retriever.lexical_scores(terms)
-    assert [key for key, _ in fused] == sorted(lexical, key=lambda key: (-lexical[key], key))
+    found = retriever.candidates("Combien d'agents compte son réseau ?")
+    lexical = found.lexical
+    assert found.dense == {} and found.vector is None and lexical == retriever.lexical_scores(found.terms)
+    assert [key for key, _ in found.fused] == sorted(lexical, key=lambda key: (-lexical[key], key))
 
 
 def test_an_open_knowledge_base_keeps_numpy_on_one_blas_thread(dci_kb: KnowledgeBase) -> None:
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
+def test_each_sentence_vector_is_its_sentence_embedded_in_text_order(dci_kb: KnowledgeBase) -> None:
+    retriever = dci_kb.retriever
+    chunk = max(retriever.by_id.values(), key=lambda c: len(split_sentences(c.text)))
+    sentences = split_sentences(chunk.text)
+    assert len(sentences) >= 3
+    stored = retriever.sentence_vectors[chunk.chunk_id]
+    fresh = retriever.embeddings.encode(sentences)
+    assert stored.shape == fresh.shape
+    assert np.allclose(np.sum(stored * fresh, axis=1), 1.0, atol=1e-4)
+
+
+def test_the_reranker_pool_joins_each_rankings_best_to_the_fused_head(dci_kb: KnowledgeBase) -> None:
+    retriever = copy.copy(dci_kb.retriever)
+    retriever.rerank_depth, retriever.rerank_each = 1, 1
+    found = retriever.candidates("Quand la DCI a-t-elle été créée ?")
+    rankings = [found.lexical, found.ngrams, found.soft, found.dense]
+    assert all(rankings)
+    expected = {found.fused[0][0]} | {max(r, key=r.__getitem__) for r in rankings}
+    pool = retriever.pool(found)
+    assert {key for key, _ in pool} == expected and len(pool) > 1
+    assert pool == [(key, score) for key, score in found.fused if key in expected]
