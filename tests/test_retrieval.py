@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pytest
 from threadpoolctl import threadpool_info
 
 from kbchat.knowledge_base import KnowledgeBase
@@ -12,23 +13,25 @@ from kbchat.retrieval import FusionWeights
 from kbchat.sentences import split_sentences
 
 
-def test_soft_matching_finds_a_paraphrase_that_bm25_misses(dci_kb: KnowledgeBase) -> None:
+@pytest.mark.parametrize(
+    ("ranking", "question", "expected"),
+    [
+        # soft matching finds a paraphrase
+        ("soft", "Où sont envoyés les fonctionnaires ?", "affectés dans les 74 services"),
+        # the 4-grams find misspelled words
+        ("ngrams", "La gouvernence des colectivités ?", "gouvernance d'Etat et de collectivités locales"),
+    ],
+)
+def test_a_first_stage_ranking_finds_what_bm25_on_stems_misses(
+    dci_kb: KnowledgeBase, ranking: str, question: str, expected: str
+) -> None:
     retriever = dci_kb.retriever
-    question = "Où sont envoyés les fonctionnaires ?"
     assert retriever.lexical_scores(retriever.query_terms(question)) == {}
-    soft = retriever.soft_scores(question)
-    best = max(soft, key=soft.__getitem__)
-    assert "affectés dans les 74 services" in retriever.by_id[best].text
-    assert best in dict(retriever.candidates(question).fused)
-
-
-def test_character_ngrams_find_a_misspelled_word_that_stems_miss(dci_kb: KnowledgeBase) -> None:
-    retriever = dci_kb.retriever
-    question = "La gouvernence des colectivités ?"
-    assert retriever.lexical_scores(retriever.query_terms(question)) == {}
-    ngrams = retriever.ngram_scores(question)
-    best = max(ngrams, key=ngrams.__getitem__)
-    assert "gouvernance d'Etat et de collectivités locales" in retriever.by_id[best].text
+    found = retriever.candidates(question)
+    scores = getattr(found, ranking)
+    best = max(scores, key=scores.__getitem__)
+    assert expected in retriever.by_id[best].text
+    assert best in dict(found.fused)
 
 
 def test_bm25_alone_uses_its_own_ranking_only(dci_kb: KnowledgeBase) -> None:
