@@ -7,19 +7,22 @@ PIAF := ../shared/benchmarks/piaf/piaf-v1.0-dev.json
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup index run test eval lint format clean
+FAST := not (model or chroma or spacy or browser)
+
+.PHONY: setup index run test test-fast eval lint format clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 index: setup
-	$(PY) ingest.py
+	$(VENV)/bin/kbchat ingest
 
 run: index
 	$(VENV)/bin/streamlit run chat_app.py --server.headless true --browser.gatherUsageStats false
@@ -27,8 +30,11 @@ run: index
 test: setup
 	$(PY) -m pytest
 
+test-fast: setup
+	$(PY) -m pytest -q -m "$(FAST)"
+
 eval: setup
-	$(PY) -m kbchat report --squad $(PIAF) --out docs
+	$(VENV)/bin/kbchat report --squad $(PIAF) --out docs
 
 lint: setup
 	$(VENV)/bin/ruff format --check .

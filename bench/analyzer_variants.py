@@ -5,21 +5,16 @@ python bench/analyzer_variants.py
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
+from kbchat.evaluation.datasets import PIAF_DEV, squad_items
+from kbchat.index.lexical_store import LexicalIndex
+from kbchat.text import analyzer
 
-from kbchat import analyzer  # noqa: E402
-from kbchat.evaluation import squad_items  # noqa: E402
-from kbchat.lexical_store import LexicalIndex  # noqa: E402
-
-PIAF = Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
-DOCUMENTS, ITEMS = squad_items(PIAF)
+DOCUMENTS, ITEMS = squad_items(PIAF_DEV)
 
 
 def no_stem(text: str, stopwords: frozenset[str]) -> list[str]:

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from kbchat.config import Settings  # noqa: E402
-from kbchat.ingest import sync  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, ask, serve  # noqa: E402
+from kbchat.config import PROJECT_ROOT as ROOT
+from kbchat.config import Settings
+from kbchat.evaluation.browser import CHROMIUM, CHROMIUM_ARGS, ask, serve
+from kbchat.index.ingest import sync
 
 PASSWORD = "demo-console"
 

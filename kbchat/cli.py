@@ -20,7 +20,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Sync the index with the knowledge-base folder."""
-    from kbchat.ingest import sync
+    from kbchat.index.ingest import sync
 
     report = sync(_settings(args), dry_run=args.dry_run, rebuild=args.rebuild, show_progress=sys.stderr.isatty())
     if args.dry_run:
@@ -51,14 +51,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if cited:
         print()
         for number, source in enumerate(cited, start=1):
-            where = f" — {source.section}" if source.section else ""
-            print(f"[{number}] {source.title}{where} ({source.source})")
+            print(f"{source.label(number)} ({source.source})")
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score a question set or a SQuAD file."""
-    from kbchat.evaluation import evaluate_squad, format_table, read_questions, run_items, summarize
+    from kbchat.evaluation.datasets import read_questions
+    from kbchat.evaluation.metrics import format_table, summarize
+    from kbchat.evaluation.runner import evaluate_squad, run_items
     from kbchat.knowledge_base import open_knowledge_base
 
     settings = _settings(args)
@@ -75,10 +76,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the full evaluation report."""
-    from kbchat.report import write_report
+    from kbchat.evaluation.report import write_report
 
     path = write_report(Path(args.squad), Path(args.out), _settings(args), args.limit)
     print(f"Report written to {path}")
+    return 0
+
+
+def cmd_train_reranker(args: argparse.Namespace) -> int:
+    """Fit the reranker on one half of PIAF's articles, print both halves, and with --write ship the model."""
+    from kbchat.ask.reranker import RANKER_PATH
+    from kbchat.evaluation.training import train
+
+    out = RANKER_PATH if args.write else None
+    for line in train(Path(args.squad), _settings(args), args.half, args.l2, args.drop, out):
+        print(line, flush=True)
     return 0
 
 
@@ -114,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="docs", help="folder for evaluation.md and hit_at_k.png")
     report.add_argument("--limit", type=int, help="only the first N questions")
     report.set_defaults(run=cmd_report)
+
+    training = commands.add_parser("train-reranker", help="fit the reranker on one half of a SQuAD file's articles")
+    training.add_argument("--squad", required=True, help="SQuAD-format JSON file (PIAF dev)")
+    training.add_argument("--half", type=int, default=0, choices=(0, 1), help="the half to fit on")
+    training.add_argument("--l2", type=float, default=0.003, help="L2 penalty of the weights")
+    training.add_argument("--drop", nargs="+", action="append", default=[], metavar="FEATURE", help="also fit without")
+    training.add_argument("--write", action="store_true", help="ship the model fitted on --half")
+    training.set_defaults(run=cmd_train_reranker)
     return parser
 
 

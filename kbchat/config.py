@@ -1,4 +1,4 @@
-"""Settings: one typed object with defaults and KBCHAT_* environment overrides."""
+"""Settings: one typed object with defaults and KBCHAT_* overrides, producing the retrieval and answer settings."""
 
 from __future__ import annotations
 
@@ -12,6 +12,56 @@ from kbchat.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+_TRUE, _FALSE = ("1", "true", "yes", "on", "oui"), ("0", "false", "no", "off", "non")
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """The first stage's weights of dense similarity, 4-gram BM25 and soft matching; BM25 on stems gets the rest."""
+
+    dense: float
+    ngrams: float = 0.0
+    soft: float = 0.0
+
+    @property
+    def lexical(self) -> float:
+        """The weight of BM25 on stems."""
+        return 1.0 - self.dense - self.ngrams - self.soft
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """How the retriever ranks: first-stage depth and weights, the reranker's pool, the optional signals."""
+
+    weights: FusionWeights
+    first_stage_k: int = 50
+    rerank_depth: int = 20
+    rerank_each: int = 10
+    sentence_vectors: bool = True
+    expand_acronyms: bool = True
+
+    @property
+    def reranks(self) -> bool:
+        """True when the reranker reorders a pool of candidates."""
+        return self.rerank_depth > 0
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """The weights of sentence choice and of the evidence behind a refusal (measured in bench/)."""
+
+    refusal_threshold: float = 0.4
+    max_chars: int = 350
+    top_k: int = 5
+    type_weight: float = 0.25
+    rank_weight: float = 0.8
+    max_sentences: int = 3
+    evidence_type_weight: float = 0.2
+    known_term_weight: float = 0.2
+    prefer_typed: bool = True
+    context_weight: float = 0.3
+    typed_min_ratio: float = 0.5
+    share_ratio: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -23,17 +73,28 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / "data"
     embedding_model: str = BUNDLED_MODEL
     chunk_tokens: int = 256
-    top_k: int = 5
-    dense_fetch_k: int = 50
+    bm25_k1: float = 0.9
+    bm25_b: float = 0.4
+    first_stage_k: int = 50
     dense_weight: float = 0.2
     ngram_weight: float = 0.2
     soft_weight: float = 0.2
     rerank_depth: int = 20
     rerank_each: int = 10
-    lexical_k1: float = 0.9
-    lexical_b: float = 0.4
+    sentence_vectors: bool = True
+    expand_acronyms: bool = True
+    top_k: int = 5
     refusal_threshold: float = 0.4
+    evidence_known_weight: float = 0.2
+    evidence_type_weight: float = 0.2
     max_answer_chars: int = 350
+    answer_max_sentences: int = 3
+    answer_type_weight: float = 0.25
+    answer_rank_weight: float = 0.8
+    answer_prefer_typed: bool = True
+    answer_typed_min_ratio: float = 0.5
+    answer_share_ratio: float = 0.9
+    followup_context_weight: float = 0.3
     admin_password: str = ""
     max_upload_mb: int = 20
 
@@ -66,6 +127,36 @@ class Settings:
         """Return a copy with some fields changed."""
         return replace(self, **changes)
 
+    @property
+    def retrieval(self) -> RetrievalConfig:
+        """The retriever's configuration."""
+        return RetrievalConfig(
+            FusionWeights(self.dense_weight, self.ngram_weight, self.soft_weight),
+            self.first_stage_k,
+            self.rerank_depth,
+            self.rerank_each,
+            self.sentence_vectors,
+            self.expand_acronyms,
+        )
+
+    @property
+    def answer_policy(self) -> AnswerPolicy:
+        """The answerer's configuration."""
+        return AnswerPolicy(
+            refusal_threshold=self.refusal_threshold,
+            max_chars=self.max_answer_chars,
+            top_k=self.top_k,
+            type_weight=self.answer_type_weight,
+            rank_weight=self.answer_rank_weight,
+            max_sentences=self.answer_max_sentences,
+            evidence_type_weight=self.evidence_type_weight,
+            known_term_weight=self.evidence_known_weight,
+            prefer_typed=self.answer_prefer_typed,
+            context_weight=self.followup_context_weight,
+            typed_min_ratio=self.answer_typed_min_ratio,
+            share_ratio=self.answer_share_ratio,
+        )
+
 
 def _convert(name: str, kind: Any, raw: str) -> Any:
     """Convert one environment string to the field's type."""
@@ -77,6 +168,10 @@ def _convert(name: str, kind: Any, raw: str) -> Any:
             return int(raw)
         if kind == "float":
             return float(raw)
+        if kind == "bool":
+            if raw.strip().lower() not in (*_TRUE, *_FALSE):
+                raise ValueError(raw)
+            return raw.strip().lower() in _TRUE
     except ValueError as exc:
         raise ConfigError(f"KBCHAT_{name.upper()} doit être de type {kind} (valeur reçue : {raw!r}).") from exc
     return raw

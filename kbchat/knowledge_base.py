@@ -1,4 +1,4 @@
-"""Opening a published index snapshot for questions: the I/O side of asking."""
+"""The façade: open a published snapshot and ask it; the I/O side of asking."""
 
 from __future__ import annotations
 
@@ -8,46 +8,58 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from kbchat.analyzer import ngram_terms
-from kbchat.answering import DEFAULT_POLICY, Answer, AnswerPolicy, answer_question
-from kbchat.chunking import Chunk
+from kbchat.ask.answer import Answer
+from kbchat.ask.indexes import Indexes
+from kbchat.ask.pipeline import answer_question
+from kbchat.ask.reranker import LinearRanker, load_ranker
+from kbchat.ask.retrieval import Retriever
 from kbchat.config import Settings
-from kbchat.embedding import SentenceEmbeddings, ensure_same_model
+from kbchat.corpus.chunking import Chunk
 from kbchat.errors import IndexMissingError
-from kbchat.lexical_store import LexicalIndex
-from kbchat.reranking import load_ranker
-from kbchat.retrieval import FusionWeights, Retriever
-from kbchat.snapshot import FORMAT, Manifest, read_chunks, read_manifest, require_snapshot
-from kbchat.vector_store import DenseStore
-from kbchat.word_vectors import load_word_vectors
+from kbchat.index.dense_store import DenseStore
+from kbchat.index.embedding import SentenceEmbeddings, ensure_same_model
+from kbchat.index.lexical_store import LexicalIndex
+from kbchat.index.snapshot import FORMAT, Manifest, read_chunks, read_manifest, require_snapshot
+from kbchat.index.word_vectors import load_word_vectors
+from kbchat.text.analyzer import ngram_terms
 
 
 @dataclass
 class KnowledgeBase:
-    """A loaded snapshot: its manifest and a retriever over its two stores."""
+    """A loaded snapshot: its manifest, its indexes, and a retriever configured by the settings."""
 
     settings: Settings
     folder: Path
     manifest: Manifest
     retriever: Retriever
-    policy: AnswerPolicy = DEFAULT_POLICY
 
     @property
     def version(self) -> str:
         """The snapshot's name, which changes with every ingest that changes something."""
         return self.folder.name
 
-    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+    @property
+    def indexes(self) -> Indexes:
+        """The snapshot's chunks and indexes."""
+        return self.retriever.indexes
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer a question from the documents, or refuse."""
-        return answer_question(self.retriever, question, self.settings, history or [], self.policy)
+        return answer_question(self.retriever, question, history, self.settings.answer_policy)
 
     def topics(self) -> list[str]:
         """Titles and sections the knowledge base covers, for refusals and the welcome screen."""
-        return self.retriever.topics
+        return self.indexes.topics
+
+    def configured(self, settings: Settings) -> KnowledgeBase:
+        """The same snapshot asked with other retrieval or answer settings (its indexes are shared, not reloaded)."""
+        return KnowledgeBase(
+            settings, self.folder, self.manifest, Retriever(self.indexes, settings.retrieval, self.retriever.ranker)
+        )
 
     def close(self) -> None:
         """Release the dense store."""
-        self.retriever.dense.close()
+        self.indexes.close()
 
 
 def ngram_index(ids: Sequence[str], chunks: Sequence[Chunk], settings: Settings) -> LexicalIndex:
@@ -57,7 +69,7 @@ def ngram_index(ids: Sequence[str], chunks: Sequence[Chunk], settings: Settings)
     so the snapshot does not store it.
     """
     text_of = {c.chunk_id: c.context_text() for c in chunks}
-    return LexicalIndex.build(ids, [ngram_terms(text_of[i]) for i in ids], settings.lexical_k1, settings.lexical_b)
+    return LexicalIndex.build(ids, [ngram_terms(text_of[i]) for i in ids], settings.bm25_k1, settings.bm25_b)
 
 
 def open_knowledge_base(settings: Settings, load_model: bool = True) -> KnowledgeBase:
@@ -76,23 +88,19 @@ def open_knowledge_base(settings: Settings, load_model: bool = True) -> Knowledg
         )
     ensure_same_model(manifest.embedding_model, settings.embedding_model)
     embeddings = SentenceEmbeddings(settings.embedding_model)
-    chunks, _ = read_chunks(folder)
-    rerank = settings.rerank_depth > 0
+    chunks = read_chunks(folder)
+    config = settings.retrieval
     lexical = LexicalIndex.load(folder / "lexical")
     dense = DenseStore(folder / "chroma", embeddings, manifest.embedding_model, manifest.dimension)
-    retriever = Retriever(
+    indexes = Indexes.build(
         chunks,
         lexical,
         ngram_index(lexical.ids, chunks, settings),
         dense,
         embeddings,
         manifest.acronyms,
-        FusionWeights(settings.dense_weight, settings.ngram_weight, settings.soft_weight),
-        settings.dense_fetch_k,
-        load_ranker() if rerank and load_model else None,
-        settings.rerank_depth,
-        load_word_vectors() if rerank else None,
-        settings.rerank_each,
-        dense.sentence_vectors() if rerank else None,
+        dense.sentence_vectors() if config.reranks else None,
+        load_word_vectors() if config.reranks or config.weights.soft > 0 else None,
     )
-    return KnowledgeBase(settings, folder, manifest, retriever)
+    ranker: LinearRanker | None = load_ranker() if config.reranks and load_model else None
+    return KnowledgeBase(settings, folder, manifest, Retriever(indexes, config, ranker))

@@ -1,49 +1,82 @@
-"""Shared fixtures: real model, real Chroma, temporary folders."""
+"""Shared fixtures: real model, real Chroma, temporary folders; one index of the project's kb/ per session."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from kbchat.config import PROJECT_ROOT, Settings
-from kbchat.ingest import sync
+from kbchat.evaluation.datasets import PIAF_DEV
 from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-SHARED = PROJECT_ROOT.parent / "shared"
-PIAF = SHARED / "benchmarks" / "piaf" / "piaf-v1.0-dev.json"
-CODE_CIVIL = SHARED / "corpora" / "code-civil"
-DCI_QUESTIONS = Path(__file__).parent / "dci_questions.jsonl"
 
 
-def make_settings(root: Path, **changes: object) -> Settings:
+def settings_under(root: Path, **changes: object) -> Settings:
     """Settings whose folders all live under root, ignoring the caller's KBCHAT_* variables."""
     base = Settings.from_env(env={})
     return base.with_(kb_dir=root / "kb", index_dir=root / "embeddings", data_dir=root / "data", **changes)
 
 
-def index_project_kb(root: Path) -> Settings:
-    """The project's kb/ copied under root and indexed there; the settings to reach it."""
-    result = make_settings(root)
-    shutil.copytree(PROJECT_ROOT / "kb", result.kb_dir)
-    sync(result)
-    return result
+@pytest.fixture(scope="session")
+def make_settings() -> Callable[..., Settings]:
+    """settings_under, for tests that need folders of their own."""
+    return settings_under
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Empty kb/ and embeddings/ folders in a temporary directory."""
-    result = make_settings(tmp_path)
+    result = settings_under(tmp_path)
     result.kb_dir.mkdir()
     return result
 
 
 @pytest.fixture(scope="session")
-def dci_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    """The project's kb/ indexed into a temporary folder, opened for questions."""
-    kb = open_knowledge_base(index_project_kb(tmp_path_factory.mktemp("dci")))
+def dci_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The project's kb/ copied and indexed once per session: tests read it, and copy it before changing it."""
+    from kbchat.index.ingest import sync
+
+    result = settings_under(tmp_path_factory.mktemp("dci"))
+    shutil.copytree(PROJECT_ROOT / "kb", result.kb_dir)
+    sync(result)
+    return result
+
+
+@pytest.fixture(scope="session")
+def copy_dci_index(dci_index: Settings) -> Callable[[Path], Settings]:
+    """A function that copies the indexed kb/ under a folder, for tests that change documents or the index."""
+
+    def copy(root: Path) -> Settings:
+        result = settings_under(root)
+        shutil.copytree(dci_index.kb_dir, result.kb_dir)
+        shutil.copytree(dci_index.index_dir, result.index_dir)
+        return result
+
+    return copy
+
+
+@pytest.fixture
+def dci_copy(copy_dci_index: Callable[[Path], Settings], tmp_path: Path) -> Settings:
+    """A private copy of the indexed kb/ for one test."""
+    return copy_dci_index(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def dci_kb(dci_index: Settings) -> Iterator[KnowledgeBase]:
+    """The session's index of kb/, opened for questions."""
+    kb = open_knowledge_base(dci_index)
     yield kb
     kb.close()
+
+
+@pytest.fixture(scope="session")
+def piaf_path() -> Path:
+    """PIAF dev from ../shared; the test is skipped where it is absent."""
+    if not PIAF_DEV.is_file():
+        pytest.skip(f"PIAF benchmark not found at {PIAF_DEV}")
+    return PIAF_DEV

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kbchat.analyzer import QUERY_STOPWORDS, analyze, analyze_query, char_ngrams, fold_accents, ngram_terms, words
+from kbchat.text.analyzer import QUERY_STOPWORDS, analyze, analyze_query, char_ngrams, fold_accents, ngram_terms, words
 
 
 @pytest.mark.parametrize(

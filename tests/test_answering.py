@@ -4,34 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from kbchat.answering import (
-    DEFAULT_POLICY,
-    REFUSAL_MESSAGE,
-    Answer,
-    AnswerPolicy,
-    Evidence,
-    Source,
-    citations_grounded,
-    compose_answer,
-    counted_term,
-    coverage,
-    has_answer_type,
-    missing_known_share,
-    question_type,
-    share_room,
-    trim_to,
-)
-from kbchat.chunking import Chunk
-from kbchat.retrieval import Passage
+from kbchat.ask.answer import Answer, Evidence, Source
+from kbchat.ask.answering import REFUSAL_MESSAGE, compose_answer
+from kbchat.ask.citations import citations_grounded, trim_to
+from kbchat.ask.query import analyze_question
+from kbchat.ask.retrieval import Passage
+from kbchat.ask.selection import share_room
+from kbchat.config import AnswerPolicy
+from kbchat.corpus.chunking import Chunk
+from kbchat.text.answer_types import counted_term, has_answer_type, question_type
+from kbchat.text.matching import coverage, missing_known_share
+
+DEFAULT_POLICY = AnswerPolicy()
 
 
 def passage(text: str, score: float = 1.0, headings: tuple[str, ...] = ()) -> Passage:
     chunk = Chunk(f"id-{abs(hash(text))}", "dci.md", "La DCI", headings, text, 0)
-    return Passage(chunk, score, score, 0.0)
+    return Passage(chunk, score)
 
 
 def idf(term: str) -> float:
     return 1.0
+
+
+def answer(question: str, passages: list[Passage], threshold: float = 0.4, max_chars: int = 350, **kwargs) -> Answer:
+    """compose_answer for a standalone question, with the default policy but for the given fields."""
+    policy = kwargs.pop("policy", DEFAULT_POLICY)
+    policy = AnswerPolicy(**{**policy.__dict__, "refusal_threshold": threshold, "max_chars": max_chars})
+    return compose_answer(analyze_question(question, [], {}), passages, idf, {}, policy, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -104,9 +104,8 @@ def test_counted_term(question: str, expected: str | None) -> None:
 
 def test_a_number_counts_as_evidence_only_where_the_passage_speaks_of_what_is_counted() -> None:
     passages = [passage("Le réseau de la DCI compte 300 policiers.")]
-    args = (passages, idf, {})
-    policiers = compose_answer("Combien de policiers compte le réseau de la DCI ?", *args, threshold=-1, max_chars=350)
-    femmes = compose_answer("Combien de femmes compte le réseau de la DCI ?", *args, threshold=-1, max_chars=350)
+    policiers = answer("Combien de policiers compte le réseau de la DCI ?", passages, threshold=-1)
+    femmes = answer("Combien de femmes compte le réseau de la DCI ?", passages, threshold=-1)
     assert policiers.evidence.typed and not femmes.evidence.typed
 
 
@@ -141,9 +140,9 @@ def test_evidence_value(evidence: Evidence, policy: AnswerPolicy, expected: floa
 def test_a_question_about_words_the_base_lacks_is_refused_where_known_words_are_not() -> None:
     passages = [passage("La DCI coopère avec la police.")]
     policy = AnswerPolicy(known_term_weight=0.5)
-    args = ("Quel est le budget de la DCI ?", passages, idf, {})
-    lacking = compose_answer(*args, threshold=0.6, max_chars=350, policy=policy, known={"dci", "cooper", "polic"})
-    knowing = compose_answer(*args, threshold=0.6, max_chars=350, policy=policy, known={"dci", "budget"})
+    question = "Quel est le budget de la DCI ?"
+    lacking = answer(question, passages, threshold=0.6, policy=policy, known={"dci", "cooper", "polic"})
+    knowing = answer(question, passages, threshold=0.6, policy=policy, known={"dci", "budget"})
     assert not lacking.answered and lacking.evidence == Evidence(0.5, 0.0, False)
     assert knowing.answered and knowing.evidence == Evidence(0.5, 0.5, False)
 
@@ -183,30 +182,24 @@ def test_a_close_runner_up_that_does_not_fit_shares_the_room(share_ratio: float,
         passage(f"La DCI coopère avec la police {filler}et forme des cadres."),
         passage(f"La DCI coopère avec la gendarmerie {filler}et conseille les ministres.", score=0.99),
     ]
-    answer = compose_answer(
-        "Avec qui la DCI coopère-t-elle ?",
-        passages,
-        idf,
-        {},
-        threshold=0.4,
-        max_chars=200,
-        policy=AnswerPolicy(share_ratio=share_ratio),
+    given = answer(
+        "Avec qui la DCI coopère-t-elle ?", passages, max_chars=200, policy=AnswerPolicy(share_ratio=share_ratio)
     )
-    assert [m for m in ("[1]", "[2]") if m in answer.answer] == cited
-    assert "police" in answer.answer and ("gendarmerie" in answer.answer) == (len(cited) == 2)
-    assert len(answer.answer) <= 200 and citations_grounded(answer)
+    assert [m for m in ("[1]", "[2]") if m in given.answer] == cited
+    assert "police" in given.answer and ("gendarmerie" in given.answer) == (len(cited) == 2)
+    assert len(given.answer) <= 200 and citations_grounded(given)
     # The sources highlight what the answer quotes, trimmed as it is there.
-    quotes = [q for source in answer.sources for q in source.quotes]
-    assert quotes and all(q in answer.answer for q in quotes)
-    assert all(q in source.text for source in answer.sources for q in source.quotes)
+    quotes = [q for source in given.sources for q in source.quotes]
+    assert quotes and all(q in given.answer for q in quotes)
+    assert all(q in source.text for source in given.sources for q in source.quotes)
 
 
 def test_cuts_within_one_passage_show_one_ellipsis() -> None:
     filler = "dans le cadre de ses missions " * 4
     text = f"La DCI coopère avec la police {filler}partout. Sans rapport. La DCI coopère avec la gendarmerie {filler}."
-    answer = compose_answer("Avec qui la DCI coopère-t-elle ?", [passage(text)], idf, {}, threshold=0.4, max_chars=200)
-    assert "police" in answer.answer and "gendarmerie" in answer.answer and "… …" not in answer.answer
-    assert answer.answer.count("[1]") == 1 and citations_grounded(answer)
+    given = answer("Avec qui la DCI coopère-t-elle ?", [passage(text)], max_chars=200)
+    assert "police" in given.answer and "gendarmerie" in given.answer and "… …" not in given.answer
+    assert given.answer.count("[1]") == 1 and citations_grounded(given)
 
 
 def test_picks_the_typed_sentence_and_cites_it() -> None:
@@ -214,13 +207,13 @@ def test_picks_the_typed_sentence_and_cites_it() -> None:
         passage("La DCI agit à l'étranger. Elle a été créée en 2010 par le ministère."),
         passage("La DCI coopère avec la police."),
     ]
-    answer = compose_answer("Quand la DCI a-t-elle été créée ?", passages, idf, {}, threshold=0.4, max_chars=350)
-    assert answer.answered
-    assert answer.answer == (
+    given = answer("Quand la DCI a-t-elle été créée ?", passages)
+    assert given.answered
+    assert given.answer == (
         "La DCI agit à l'étranger. Elle a été créée en 2010 par le ministère. [1] La DCI coopère avec la police. [2]"
     )
-    assert answer.sources[0].text == passages[0].chunk.text
-    assert answer.sources[0].quotes and all(q in answer.sources[0].text for q in answer.sources[0].quotes)
+    assert given.sources[0].text == passages[0].chunk.text
+    assert given.sources[0].quotes and all(q in given.sources[0].text for q in given.sources[0].quotes)
 
 
 @pytest.mark.parametrize(
@@ -241,49 +234,35 @@ def test_picks_the_typed_sentence_and_cites_it() -> None:
             DEFAULT_POLICY,
             "La DCI coopère avec la police. [1] Elle agit. [2]",
         ),
-        (
-            ["La DCI coopère avec la police.", "Elle agit."],
-            AnswerPolicy(extra_ratio=0.9),
-            "La DCI coopère avec la police. [1]",
-        ),
-        (
-            ["La DCI coopère avec la police. Sans rapport.", "La DCI agit."],
-            AnswerPolicy(other_passage_ratio=0.99),
-            "La DCI coopère avec la police. Sans rapport. [1]",
-        ),
     ],
 )
 def test_packs_the_best_sentences_that_fit(texts: list[str], policy: AnswerPolicy, expected: str) -> None:
     passages = [passage(t, score=1.0 - 0.1 * i) for i, t in enumerate(texts)]
-    answer = compose_answer(
-        "Avec qui la DCI coopère-t-elle ?", passages, idf, {}, threshold=0.4, max_chars=200, policy=policy
-    )
-    assert answer.answer == expected and len(answer.answer) <= 200 and citations_grounded(answer)
+    given = answer("Avec qui la DCI coopère-t-elle ?", passages, max_chars=200, policy=policy)
+    assert given.answer == expected and len(given.answer) <= 200 and citations_grounded(given)
 
 
 def test_refuses_weak_evidence_and_lists_topics() -> None:
     passages = [passage("La DCI coopère avec la police.")]
-    answer = compose_answer(
-        "Quel est le budget de la DCI ?", passages, idf, {}, threshold=0.6, max_chars=350, topics=["Réseau", "Missions"]
-    )
-    assert not answer.answered and answer.sources == []
-    assert answer.answer == f"{REFUSAL_MESSAGE} Elle couvre notamment : Réseau ; Missions."
+    given = answer("Quel est le budget de la DCI ?", passages, threshold=0.6, topics=["Réseau", "Missions"])
+    assert not given.answered and given.sources == []
+    assert given.answer == f"{REFUSAL_MESSAGE} Elle couvre notamment : Réseau ; Missions."
 
 
 def test_refuses_without_passages() -> None:
-    assert not compose_answer("Quoi ?", [], idf, {}, threshold=0.4, max_chars=350).answered
+    assert not answer("Quoi ?", []).answered
 
 
 @pytest.mark.parametrize("limit", [120, 200, 350])
 def test_answer_never_exceeds_limit(limit: int) -> None:
     long = "La coopération " + "technique " * 80 + "est ancienne."
     passages = [passage(long), passage("La coopération technique aide les pays demandeurs.")]
-    answer = compose_answer("Que fait la coopération technique ?", passages, idf, {}, threshold=0.1, max_chars=limit)
-    assert answer.answered and len(answer.answer) <= limit and "[1]" in answer.answer
+    given = answer("Que fait la coopération technique ?", passages, threshold=0.1, max_chars=limit)
+    assert given.answered and len(given.answer) <= limit and "[1]" in given.answer
 
 
 @pytest.mark.parametrize(
-    ("answer", "expected"),
+    ("text", "expected"),
     [
         ("Créée en 2010, la DCI agit. [1]", True),
         ("Créée en 2010, la DCI agit. … Elle coopère. [1]", True),
@@ -293,10 +272,10 @@ def test_answer_never_exceeds_limit(limit: int) -> None:
         ("Créée en 2010, la DCI agit.", False),
     ],
 )
-def test_citations_grounded(answer: str, expected: bool) -> None:
+def test_citations_grounded(text: str, expected: bool) -> None:
     sources = [
         Source("a.md", "A", "", "1", 1.0, "Créée en 2010, la DCI agit. Elle aide.\nElle coopère."),
         Source("b.md", "B", "", "2", 0.5, "Autre phrase."),
     ]
-    assert citations_grounded(Answer(answer, True, sources)) is expected
+    assert citations_grounded(Answer(text, True, sources)) is expected
     assert citations_grounded(Answer(REFUSAL_MESSAGE, False, []))

@@ -8,16 +8,20 @@ from pathlib import Path
 import pytest
 
 from kbchat.config import Settings
+from kbchat.evaluation.browser import CHROMIUM, CHROMIUM_ARGS, ask, browser_missing_reason, serve
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, ask, browser_missing_reason, serve
-from .conftest import index_project_kb
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.model,
+    pytest.mark.chroma,
+    pytest.mark.spacy,
+    pytest.mark.skipif(browser_missing_reason() is not None, reason=str(browser_missing_reason())),
+]
 
-pytestmark = pytest.mark.skipif(browser_missing_reason() is not None, reason=str(browser_missing_reason()))
 
-
-@pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return index_project_kb(tmp_path_factory.mktemp("browser"))
+@pytest.fixture
+def indexed(dci_copy: Settings) -> Settings:
+    return dci_copy
 
 
 def test_question_answer_and_source_in_a_real_browser(indexed: Settings, tmp_path: Path) -> None:

@@ -9,11 +9,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kbchat.config import PROJECT_ROOT, Settings
-from kbchat.conversation import plain_text
-from kbchat.feedback import FeedbackStore
-from kbchat.ingest import sync
+from kbchat.index.ingest import sync
+from kbchat.ui.feedback import FeedbackStore
+from kbchat.ui.rendering import plain_text
 
-from .conftest import index_project_kb, make_settings
+pytestmark = [pytest.mark.model, pytest.mark.chroma, pytest.mark.spacy]
 
 APP = str(PROJECT_ROOT / "chat_app.py")
 CONSOLE = "from kbchat.ui import console_page\nconsole_page.render()\n"
@@ -22,8 +22,8 @@ PASSWORD = "mot-de-passe-de-test"
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return index_project_kb(tmp_path_factory.mktemp("app"))
+def indexed(copy_dci_index, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return copy_dci_index(tmp_path_factory.mktemp("app"))
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_new_conversation_and_download(env: Settings) -> None:
     assert len(app.chat_message) == 1
 
 
-def test_document_text_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_document_text_is_escaped(make_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path)
     settings.kb_dir.mkdir()
     (settings.kb_dir / "piege.txt").write_text(
@@ -181,7 +181,7 @@ def test_upload_refuses_traversal_and_hidden_names(
     assert "refusé" in app.error[0].value and not any(kb_dir.iterdir())
 
 
-def test_without_index_the_page_builds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_index_the_page_builds_it(make_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path)
     shutil.copytree(PROJECT_ROOT / "kb", settings.kb_dir)
     monkeypatch.setenv("KBCHAT_KB_DIR", str(settings.kb_dir))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kbchat.chunking import Block, approximate_tokens, chunk_blocks
-from kbchat.embedding import SentenceEmbeddings
+from kbchat.corpus.chunking import Block, approximate_tokens, chunk_blocks
+from kbchat.index.embedding import SentenceEmbeddings
 
 LONG = " ".join(f"Phrase numéro {i} sur la coopération internationale de la police nationale." for i in range(120))
 
@@ -43,6 +43,7 @@ def test_ids_are_stable_and_distinct() -> None:
     assert chunk_blocks("autre.md", "Titre", blocks, 64)[0].chunk_id != first[0].chunk_id
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("max_tokens", [64, 128, 256])
 def test_real_tokenizer_window_respected_and_nothing_lost(max_tokens: int) -> None:
     model = SentenceEmbeddings("bundled:all-MiniLM-L6-v2")

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from kbchat.config import PROJECT_ROOT
+from kbchat.evaluation.datasets import DCI_QUESTIONS
 
-from .conftest import DCI_QUESTIONS
+pytestmark = [pytest.mark.model, pytest.mark.chroma, pytest.mark.spacy]
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from kbchat.auth import lockout_seconds, password_matches
-from kbchat.documents import UploadError, document_rows, remove_document, safe_filename, save_document
-from kbchat.feedback import FeedbackStore, to_eval_jsonl
+from kbchat.ui.auth import lockout_seconds, password_matches
+from kbchat.ui.feedback import FeedbackStore, to_eval_jsonl
+from kbchat.ui.kb_files import UploadError, document_rows, remove_document, safe_filename, save_document
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from kbchat.errors import KbchatError
-from kbchat.evaluation import EvalItem, ItemResult, answer_correct, parse_item, read_questions, squad_items, summarize
+from kbchat.evaluation.datasets import EvalItem, parse_item, read_questions, squad_items
+from kbchat.evaluation.metrics import ItemResult, answer_correct, summarize
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,12 @@
 
 import pytest
 
-from kbchat.fusion import (
-    candidate_pool,
+from kbchat.ask.fusion import (
     convex_fusion,
     normalize_max,
     normalize_minmax,
     reciprocal_rank_fusion,
+    rerank_pool,
     top_by_group,
 )
 
@@ -97,7 +97,7 @@ FUSED = [("a", 0.9), ("b", 0.8), ("c", 0.5), ("d", 0.4), ("e", 0.2)]
         ([{"zz": 3.0}], 1, 1, ["a"]),
     ],
 )
-def test_candidate_pool(rankings: list[dict], depth: int, each: int, expected: list[str]) -> None:
-    pool = candidate_pool(FUSED, rankings, depth, each)
+def test_rerank_pool(rankings: list[dict], depth: int, each: int, expected: list[str]) -> None:
+    pool = rerank_pool(FUSED, rankings, depth, each)
     assert [key for key, _ in pool] == expected
     assert all(score == dict(FUSED)[key] for key, score in pool)

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from kbchat.config import PROJECT_ROOT, Settings
-from kbchat.evaluation import build_squad_index, read_questions, squad_items
-from kbchat.ingest import sync
+from kbchat.evaluation.datasets import read_questions, squad_items
+from kbchat.evaluation.runner import build_squad_index
+from kbchat.index.ingest import sync
 from kbchat.knowledge_base import open_knowledge_base
 
+pytestmark = [pytest.mark.model, pytest.mark.chroma, pytest.mark.spacy]
 GOLDEN = Path(__file__).parent / "golden.json"
 PIAF = PROJECT_ROOT.parent / "shared" / "benchmarks" / "piaf" / "piaf-v1.0-dev.json"
 DCI_QUESTIONS = Path(__file__).parent / "dci_questions.jsonl"

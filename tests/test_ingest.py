@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from kbchat import vector_store
 from kbchat.config import Settings
 from kbchat.errors import IndexMissingError, KbchatError, ModelMismatchError
-from kbchat.ingest import plan_sync, sync
+from kbchat.index import dense_store
+from kbchat.index.ingest import plan_sync, sync
+from kbchat.index.snapshot import FORMAT, current_snapshot, read_manifest, snapshot_version
 from kbchat.knowledge_base import open_knowledge_base
-from kbchat.sentences import split_sentences
-from kbchat.snapshot import FORMAT, current_snapshot, read_manifest, snapshot_version
+from kbchat.text.sentences import split_sentences
 
 RESEAU = "# Réseau\n\nSon réseau compte près de 300 policiers et gendarmes.\n"
 MISSIONS = "# Missions\n\nLa coopération opérationnelle lutte contre la criminalité internationale.\n"
@@ -24,7 +24,7 @@ def store_ids(settings: Settings) -> tuple[set[str], set[str], set[str]]:
     folder = current_snapshot(settings.index_dir)
     assert folder is not None
     kb = open_knowledge_base(settings)
-    dense = kb.retriever.dense.ids()
+    dense = kb.indexes.dense.ids()
     kb.close()
     lexical = set(json.loads((folder / "lexical" / "ids.json").read_text()))
     manifest = {i for d in read_manifest(folder).documents.values() for i in d.chunk_ids}
@@ -34,8 +34,8 @@ def store_ids(settings: Settings) -> tuple[set[str], set[str], set[str]]:
 def sentences_stored(settings: Settings) -> tuple[dict[str, int], dict[str, int]]:
     """Sentence vectors held per chunk id, and the sentences each indexed chunk has."""
     kb = open_knowledge_base(settings)
-    stored = {key: len(vectors) for key, vectors in kb.retriever.sentence_vectors.items()}
-    expected = {key: len(split_sentences(c.text)) for key, c in kb.retriever.by_id.items()}
+    stored = {key: len(vectors) for key, vectors in kb.indexes.sentence_vectors.items()}
+    expected = {key: len(split_sentences(c.text)) for key, c in kb.indexes.by_id.items()}
     kb.close()
     return stored, expected
 
@@ -60,6 +60,8 @@ def test_plan_sync(now: dict, before: dict, expected: tuple) -> None:
     assert (plan.added, plan.changed, plan.removed, plan.unchanged) == expected
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_add_modify_delete_and_unchanged(settings: Settings) -> None:
     write(settings, "reseau.md", RESEAU)
     write(settings, "missions.md", MISSIONS)
@@ -98,6 +100,8 @@ def test_add_modify_delete_and_unchanged(settings: Settings) -> None:
     assert removed.summary() == "0 added, 0 updated, 1 removed, 1 unchanged; 1 chunks in the index."
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_dry_run_changes_nothing(settings: Settings) -> None:
     write(settings, "reseau.md", RESEAU)
     sync(settings)
@@ -112,6 +116,8 @@ def test_dry_run_changes_nothing(settings: Settings) -> None:
     assert sorted(p.relative_to(settings.index_dir) for p in settings.index_dir.rglob("*")) == before
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_dry_run_without_index_creates_nothing(settings: Settings) -> None:
     write(settings, "reseau.md", RESEAU)
     assert sync(settings, dry_run=True).plan.added == ["reseau.md"]
@@ -120,6 +126,8 @@ def test_dry_run_without_index_creates_nothing(settings: Settings) -> None:
         open_knowledge_base(settings)
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_rebuild_embeds_everything(settings: Settings) -> None:
     write(settings, "reseau.md", RESEAU)
     first = sync(settings)
@@ -128,6 +136,8 @@ def test_rebuild_embeds_everything(settings: Settings) -> None:
     assert len(list((settings.index_dir / "snapshots").iterdir())) <= 2
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_index_of_an_older_format_is_refused_then_rebuilt_by_a_sync(settings: Settings) -> None:
     write(settings, "reseau.md", RESEAU)
     first = sync(settings)
@@ -142,6 +152,8 @@ def test_index_of_an_older_format_is_refused_then_rebuilt_by_a_sync(settings: Se
     assert stored == expected and len(stored) == first.chunks
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_other_model_is_refused(settings: Settings) -> None:
     write(settings, "reseau.md", RESEAU)
     sync(settings)
@@ -152,6 +164,8 @@ def test_other_model_is_refused(settings: Settings) -> None:
         open_knowledge_base(other)
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_crash_half_way_keeps_previous_index(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     write(settings, "reseau.md", RESEAU)
     sync(settings)
@@ -159,16 +173,16 @@ def test_crash_half_way_keeps_previous_index(settings: Settings, monkeypatch: py
     for i in range(3):
         write(settings, f"doc{i}.md", MISSIONS.replace("Missions", f"Missions {i}") + "\n\n" + "Texte. " * 200)
     calls = {"n": 0}
-    original = vector_store.DenseStore.add
+    original = dense_store.DenseStore.add
 
-    def failing_add(self: vector_store.DenseStore, chunks: list) -> None:
+    def failing_add(self: dense_store.DenseStore, chunks: list) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
         original(self, chunks)
 
-    monkeypatch.setattr(vector_store.DenseStore, "add", failing_add)
-    monkeypatch.setattr("kbchat.ingest.EMBED_BATCH", 1)
+    monkeypatch.setattr(dense_store.DenseStore, "add", failing_add)
+    monkeypatch.setattr("kbchat.index.ingest.INGEST_BATCH", 1)
     with pytest.raises(RuntimeError):
         sync(settings)
     assert snapshot_version(settings.index_dir) == version
@@ -178,6 +192,8 @@ def test_crash_half_way_keeps_previous_index(settings: Settings, monkeypatch: py
     kb.close()
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_unreadable_file_reported_others_indexed(settings: Settings) -> None:
     write(settings, "reseau.md", RESEAU)
     (settings.kb_dir / "casse.pdf").write_bytes(b"%PDF-1.4 not really")
@@ -187,12 +203,16 @@ def test_unreadable_file_reported_others_indexed(settings: Settings) -> None:
     assert sync(settings, dry_run=True).plan.added == ["casse.pdf"]
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_missing_kb_folder(tmp_path: Path) -> None:
     settings = Settings.from_env(env={}).with_(kb_dir=tmp_path / "absent", index_dir=tmp_path / "index")
     with pytest.raises(KbchatError, match="n'existe pas"):
         sync(settings)
 
 
+@pytest.mark.model
+@pytest.mark.chroma
 def test_chroma_default_embedding_function_never_runs(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     from chromadb.api.types import DefaultEmbeddingFunction
     from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
@@ -206,5 +226,5 @@ def test_chroma_default_embedding_function_never_runs(settings: Settings, monkey
     sync(settings)
     kb = open_knowledge_base(settings)
     assert kb.ask("Combien de policiers et gendarmes compte le réseau ?").answered
-    assert kb.retriever.dense.metadata()["embedding_model"] == kb.manifest.embedding_model
+    assert kb.indexes.dense.metadata()["embedding_model"] == kb.manifest.embedding_model
     kb.close()

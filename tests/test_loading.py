@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from kbchat.corpus.loading import list_documents, load_document
 from kbchat.errors import DocumentError
-from kbchat.loading import list_documents, load_document
 
 MINIMAL_PDF_TEXT = "La DCI coopere avec 74 services."
 

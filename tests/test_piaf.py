@@ -6,10 +6,12 @@ import json
 
 import pytest
 
-from kbchat.evaluation import ItemResult, build_squad_index, run_items, squad_items, summarize
+from kbchat.evaluation.datasets import squad_items
+from kbchat.evaluation.metrics import ItemResult, summarize
+from kbchat.evaluation.runner import build_squad_index, run_items
 from kbchat.knowledge_base import open_knowledge_base
 
-from .conftest import PIAF, make_settings
+pytestmark = [pytest.mark.model, pytest.mark.chroma, pytest.mark.spacy]
 
 ARTICLES = 24  # the first 24 articles that have questions: 504 questions
 FLOORS = {
@@ -21,11 +23,9 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def piaf_results(tmp_path_factory: pytest.TempPathFactory) -> list[ItemResult]:
+def piaf_results(piaf_path, make_settings, tmp_path_factory: pytest.TempPathFactory) -> list[ItemResult]:
     """Every question of the subset asked once, of an index of the subset's paragraphs."""
-    if not PIAF.is_file():
-        pytest.skip(f"PIAF benchmark not found at {PIAF}")
-    data = json.loads(PIAF.read_text(encoding="utf-8"))["data"]
+    data = json.loads(piaf_path.read_text(encoding="utf-8"))["data"]
     with_questions = [a for a in data if any(p["qas"] for p in a["paragraphs"])][:ARTICLES]
     root = tmp_path_factory.mktemp("piaf")
     (root / "subset.json").write_text(json.dumps({"data": with_questions}), encoding="utf-8")

@@ -9,29 +9,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kbchat.acronyms import find_acronyms
-from kbchat.analyzer import QUERY_STOPWORDS, analyze_query
-from kbchat.chunking import Chunk
-from kbchat.errors import KbchatError
-from kbchat.profiles import chunk_profile, content_words
-from kbchat.reranking import (
+from kbchat.ask.features import (
     FEATURES,
-    LEXICAL_FEATURES,
+    PASSAGE_FEATURES,
     FirstStage,
-    LinearRanker,
     best_sentence_cosine,
-    candidate_features,
     feature_matrix,
     inverse_rank,
     list_features,
-    load_ranker,
     near_pairs,
-    question_profile,
-    share,
-    softmax,
+    passage_features,
 )
-from kbchat.soft_matching import SOFT_FEATURES, soft_features, weighted_words
-from kbchat.word_vectors import load_word_vectors
+from kbchat.ask.query import analyze_question
+from kbchat.ask.reranker import LinearRanker, load_ranker, softmax
+from kbchat.ask.soft_matching import SOFT_FEATURES, soft_features, weighted_words
+from kbchat.corpus.chunking import Chunk
+from kbchat.corpus.profiles import chunk_profile, content_words
+from kbchat.errors import KbchatError
+from kbchat.index.word_vectors import load_word_vectors
+from kbchat.text.acronyms import find_acronyms
+from kbchat.text.analyzer import QUERY_STOPWORDS
+from kbchat.text.matching import share
 
 SAME_FIRST_STAGE = FirstStage(0.9, 0.9, 0.5, 0.8, 2, 3)
 DCI_DEFINED = "La direction de la coopération internationale (DCI) agit."
@@ -44,10 +42,8 @@ def chunk(text: str, title: str = "Histoire") -> Chunk:
 
 def features(question: str, text: str, first: FirstStage = SAME_FIRST_STAGE) -> dict[str, float]:
     """The named lexical features of one question and one chunk, every term weighing 1."""
-    row = candidate_features(
-        question_profile(question, analyze_query(question)), chunk_profile(chunk(text)), first, lambda t: 1.0, {}
-    )
-    return dict(zip(LEXICAL_FEATURES, row, strict=True))
+    row = passage_features(analyze_question(question, [], {}), chunk_profile(chunk(text)), first, lambda t: 1.0, {})
+    return dict(zip(PASSAGE_FEATURES, row, strict=True))
 
 
 def full_rows(question: str, texts: list[str]) -> np.ndarray:
@@ -115,7 +111,7 @@ def test_share(wanted: list[str], present: set[str], default: float, expected: f
         ),
     ],
 )
-def test_candidate_features(question: str, text: str, expected: dict[str, float]) -> None:
+def test_passage_features(question: str, text: str, expected: dict[str, float]) -> None:
     got = features(question, text)
     assert {name: got[name] for name in expected} == pytest.approx(expected)
 
@@ -125,14 +121,14 @@ def test_an_acronym_counts_as_named_where_the_passage_spells_it_out(
     acronyms: dict[str, list[str]], expected: float
 ) -> None:
     question = "Où agit la DCI ?"
-    row = candidate_features(
-        question_profile(question, analyze_query(question)),
+    row = passage_features(
+        analyze_question(question, [], {}),
         chunk_profile(chunk("La direction de la coopération internationale agit à l'étranger.")),
         SAME_FIRST_STAGE,
         lambda t: 1.0,
         acronyms,
     )
-    assert dict(zip(LEXICAL_FEATURES, row, strict=True))["capitalized_words"] == expected
+    assert dict(zip(PASSAGE_FEATURES, row, strict=True))["capitalized_words"] == expected
 
 
 def test_first_stage_scores_become_features() -> None:
@@ -167,8 +163,8 @@ def test_inverse_rank_shares_ranks_between_equal_values(values: list[float], exp
 
 
 def test_list_features_rank_candidates_by_best_sentence() -> None:
-    rows = np.zeros((3, len(LEXICAL_FEATURES)))
-    rows[:, LEXICAL_FEATURES.index("best_sentence")] = [0.25, 0.75, 0.5]
+    rows = np.zeros((3, len(PASSAGE_FEATURES)))
+    rows[:, PASSAGE_FEATURES.index("best_sentence")] = [0.25, 0.75, 0.5]
     assert list_features(rows).shape == (3, 1)
     assert list_features(rows)[:, 0].tolist() == pytest.approx([1 / 3, 1.0, 1 / 2])
 
@@ -180,6 +176,7 @@ def test_softmax_sums_to_one_and_keeps_the_order(scores: list[float]) -> None:
     assert np.argsort(probabilities).tolist() == np.argsort(scores).tolist()
 
 
+@pytest.mark.spacy
 def test_shipped_ranker_prefers_the_passage_that_names_what_was_asked() -> None:
     ranker = load_ranker()
     question = "En quelle année Napoléon fut-il sacré empereur ?"
@@ -193,6 +190,7 @@ def test_shipped_ranker_prefers_the_passage_that_names_what_was_asked() -> None:
     assert ranker.score(rows)[0] > ranker.score(rows)[1]
 
 
+@pytest.mark.spacy
 def test_shipped_ranker_prefers_a_paraphrase_to_a_passage_on_another_subject() -> None:
     ranker = load_ranker()
     question = "Combien de geôliers la prison comptait-elle ?"

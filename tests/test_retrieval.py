@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
+from kbchat.ask.first_stage import best_scores
 from kbchat.knowledge_base import KnowledgeBase
-from kbchat.retrieval import FusionWeights
-from kbchat.sentences import split_sentences
+from kbchat.text.sentences import split_sentences
+
+pytestmark = [pytest.mark.model, pytest.mark.chroma, pytest.mark.spacy]
 
 
 @pytest.mark.parametrize(
@@ -26,20 +28,22 @@ def test_a_first_stage_ranking_finds_what_bm25_on_stems_misses(
     dci_kb: KnowledgeBase, ranking: str, question: str, expected: str
 ) -> None:
     retriever = dci_kb.retriever
-    assert retriever.lexical_scores(retriever.query_terms(question)) == {}
-    found = retriever.candidates(question)
+    found = retriever.rankings(retriever.analyze(question))
+    assert found.lexical == {}
     scores = getattr(found, ranking)
     best = max(scores, key=scores.__getitem__)
-    assert expected in retriever.by_id[best].text
+    assert expected in dci_kb.indexes.by_id[best].text
     assert best in dict(found.fused)
 
 
 def test_bm25_alone_uses_its_own_ranking_only(dci_kb: KnowledgeBase) -> None:
-    retriever = copy.copy(dci_kb.retriever)
-    retriever.weights = FusionWeights(dense=0.0)
-    found = retriever.candidates("Combien d'agents compte son réseau ?")
-    lexical = found.lexical
-    assert found.dense == {} and found.vector is None and lexical == retriever.lexical_scores(found.terms)
+    settings = replace(dci_kb.settings, dense_weight=0.0, ngram_weight=0.0, soft_weight=0.0)
+    retriever = dci_kb.configured(settings).retriever
+    query = retriever.analyze("Combien d'agents compte son réseau ?")
+    found = retriever.rankings(query)
+    lexical, indexes = found.lexical, dci_kb.indexes
+    assert found.dense == {} and query.vector is None
+    assert lexical == best_scores(indexes.lexical.scores(query.terms), indexes.lexical.ids, settings.first_stage_k)
     assert [key for key, _ in found.fused] == sorted(lexical, key=lambda key: (-lexical[key], key))
 
 
@@ -49,23 +53,27 @@ def test_an_open_knowledge_base_keeps_numpy_on_one_blas_thread(dci_kb: Knowledge
 
 
 def test_each_sentence_vector_is_its_sentence_embedded_in_text_order(dci_kb: KnowledgeBase) -> None:
-    retriever = dci_kb.retriever
-    chunk = max(retriever.by_id.values(), key=lambda c: len(split_sentences(c.text)))
+    indexes = dci_kb.indexes
+    chunk = max(indexes.by_id.values(), key=lambda c: len(split_sentences(c.text)))
     sentences = split_sentences(chunk.text)
     assert len(sentences) >= 3
-    stored = retriever.sentence_vectors[chunk.chunk_id]
-    fresh = retriever.embeddings.encode(sentences)
+    stored = indexes.sentence_vectors[chunk.chunk_id]
+    fresh = indexes.embeddings.encode(sentences)
     assert stored.shape == fresh.shape
     assert np.allclose(np.sum(stored * fresh, axis=1), 1.0, atol=1e-4)
 
 
 def test_the_reranker_pool_joins_each_rankings_best_to_the_fused_head(dci_kb: KnowledgeBase) -> None:
-    retriever = copy.copy(dci_kb.retriever)
-    retriever.rerank_depth, retriever.rerank_each = 1, 1
-    found = retriever.candidates("Quand la DCI a-t-elle été créée ?")
-    rankings = [found.lexical, found.ngrams, found.soft, found.dense]
-    assert all(rankings)
-    expected = {found.fused[0][0]} | {max(r, key=r.__getitem__) for r in rankings}
+    retriever = dci_kb.configured(replace(dci_kb.settings, rerank_depth=1, rerank_each=1)).retriever
+    found = retriever.rankings(retriever.analyze("Quand la DCI a-t-elle été créée ?"))
+    assert all(found.each)
+    expected = {found.fused[0][0]} | {max(r, key=r.__getitem__) for r in found.each}
     pool = retriever.pool(found)
     assert {key for key, _ in pool} == expected and len(pool) > 1
     assert pool == [(key, score) for key, score in found.fused if key in expected]
+
+
+def test_a_configured_copy_shares_the_indexes_and_leaves_the_original_alone(dci_kb: KnowledgeBase) -> None:
+    other = dci_kb.configured(replace(dci_kb.settings, rerank_depth=0, expand_acronyms=False))
+    assert other.indexes is dci_kb.indexes and other.retriever.acronyms == {}
+    assert dci_kb.retriever.config.rerank_depth == 20 and dci_kb.retriever.acronyms

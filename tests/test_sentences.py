@@ -2,7 +2,7 @@
 
 import pytest
 
-from kbchat.sentences import split_sentences
+from kbchat.text.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kbchat.errors import ModelLoadError
-from kbchat.soft_matching import (
+from kbchat.ask.soft_matching import (
     SOFT_FEATURES,
     SoftIndex,
     WeightedWords,
@@ -17,7 +16,8 @@ from kbchat.soft_matching import (
     term_similarity,
     weighted_words,
 )
-from kbchat.word_vectors import WordVectors, load_word_vectors
+from kbchat.errors import ModelLoadError
+from kbchat.index.word_vectors import WordVectors, load_word_vectors
 
 
 def unit(*angles: float) -> np.ndarray:
@@ -108,6 +108,7 @@ def test_soft_features_when_every_word_is_present() -> None:
     assert got["soft_best_sentence"] == pytest.approx(0.5)
 
 
+@pytest.mark.spacy
 def test_french_word_vectors_know_paraphrases() -> None:
     vectors = load_word_vectors()
     found = weighted_words(["gardiens", "geôliers", "voiture", "zzqxw"], vectors, lambda stem: 1.0)
@@ -117,6 +118,7 @@ def test_french_word_vectors_know_paraphrases() -> None:
     assert found.stems[:2] == ("gardien", "geoli")
 
 
+@pytest.mark.spacy
 def test_missing_word_vectors_are_one_clear_error() -> None:
     with pytest.raises(ModelLoadError, match="n'ont pas pu être chargés"):
         load_word_vectors("kbchat_no_such_vectors")

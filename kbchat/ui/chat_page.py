@@ -8,13 +8,14 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from kbchat.answering import MAX_TOPICS_IN_REFUSAL, REFUSAL_MESSAGE, Answer
+from kbchat.ask.answer import Answer, Source
+from kbchat.ask.answering import MAX_TOPICS_IN_REFUSAL, REFUSAL_MESSAGE
 from kbchat.config import Settings
-from kbchat.conversation import Turn, conversation_markdown, escape_text, highlight
 from kbchat.errors import IndexMissingError, KbchatError
-from kbchat.feedback import FeedbackStore
-from kbchat.ingest import sync
+from kbchat.index.ingest import sync
 from kbchat.knowledge_base import KnowledgeBase
+from kbchat.ui.feedback import FeedbackStore
+from kbchat.ui.rendering import Turn, conversation_markdown, escape_text, highlight
 from kbchat.ui.resources import current_settings, examples, knowledge_base
 
 WELCOME = (
@@ -37,13 +38,17 @@ def _stream(text: str) -> Iterator[str]:
         time.sleep(STREAM_DELAY_SECONDS)
 
 
+def _source(stored: dict) -> Source:
+    """A source as stored in session state, back to its type."""
+    return Source(**{**stored, "quotes": tuple(stored.get("quotes", ()))})
+
+
 def _render_sources(turn: dict) -> None:
     """The cited sources, numbered as in the answer, each in an expander with the quoted sentence highlighted."""
     for number, source in enumerate(turn["sources"], start=1):
         if not source.get("quotes"):
             break
-        section = f" — {source['section']}" if source["section"] else ""
-        with st.expander(f"[{number}] {source['title']}{section}"):
+        with st.expander(_source(source).label(number)):
             st.markdown(highlight(source["text"], source["quotes"]), unsafe_allow_html=True)
             st.caption(f"Fichier : {source['source']}")
 
@@ -157,7 +162,7 @@ def _sidebar(kb: KnowledgeBase) -> None:
                 del st.session_state[key]
             st.rerun()
         turns = [
-            Turn(t["question"], t["answer"], t["answered"], [s for s in t["sources"] if s.get("quotes")])
+            Turn(t["question"], t["answer"], t["answered"], [_source(s) for s in t["sources"] if s.get("quotes")])
             for t in _turns()
         ]
         st.download_button(

@@ -7,14 +7,14 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from kbchat.auth import lockout_seconds, password_matches
 from kbchat.config import Settings
-from kbchat.documents import UploadError, document_rows, remove_document, save_document
+from kbchat.corpus.loading import SUPPORTED_SUFFIXES
 from kbchat.errors import KbchatError
-from kbchat.feedback import FeedbackStore, to_eval_jsonl
-from kbchat.ingest import sync
-from kbchat.loading import SUPPORTED_SUFFIXES
-from kbchat.snapshot import current_snapshot, read_manifest
+from kbchat.index.ingest import sync
+from kbchat.index.snapshot import current_snapshot, read_manifest
+from kbchat.ui.auth import lockout_seconds, password_matches
+from kbchat.ui.feedback import FeedbackStore, to_eval_jsonl
+from kbchat.ui.kb_files import UploadError, document_rows, remove_document, save_document
 from kbchat.ui.resources import current_settings
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kbchat.answering import Answer
+from kbchat.ask.answer import Answer
 from kbchat.config import Settings
-from kbchat.conversation import example_questions
+from kbchat.index.snapshot import snapshot_version
 from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
-from kbchat.snapshot import snapshot_version
+from kbchat.ui.rendering import example_questions
 
 MAX_EXAMPLES = 4
 

@@ -1,0 +1,71 @@
+"""What the answerer returns: the answer or refusal, its cited sources, and the evidence behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kbchat.config import AnswerPolicy
+
+if TYPE_CHECKING:
+    from kbchat.ask.retrieval import Passage
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What backs an answer: IDF shares of the question's terms found in its passage, and missing but known."""
+
+    matched: float = 0.0
+    missing_known: float = 0.0
+    typed: bool = False
+
+    def value(self, policy: AnswerPolicy) -> float:
+        """The evidence compared with the refusal threshold."""
+        return self.matched + policy.known_term_weight * self.missing_known + policy.evidence_type_weight * self.typed
+
+
+NO_EVIDENCE = Evidence()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited passage, numbered by its place in Answer.sources."""
+
+    source: str
+    title: str
+    section: str
+    chunk_id: str
+    score: float
+    text: str
+    quotes: tuple[str, ...] = ()
+
+    def label(self, number: int) -> str:
+        """The citation line: « [n] title — section »."""
+        where = f" — {self.section}" if self.section else ""
+        return f"[{number}] {self.title}{where}"
+
+    def to_json(self) -> dict[str, object]:
+        """The CLI's JSON form."""
+        return {
+            "source": self.source,
+            "title": self.title,
+            "section": self.section,
+            "chunk_id": self.chunk_id,
+            "score": round(self.score, 4),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with its sources, or a refusal (answered False); ranked holds the retrieval's passages."""
+
+    answer: str
+    answered: bool
+    sources: list[Source] = field(default_factory=list)
+    evidence: Evidence = NO_EVIDENCE
+    ranked: list[Passage] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The CLI's JSON form: answer, answered, sources."""
+        return {"answer": self.answer, "answered": self.answered, "sources": [s.to_json() for s in self.sources]}

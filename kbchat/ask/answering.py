@@ -1,0 +1,87 @@
+"""Grounded extractive answers: quote the sentences that answer, cite them, or refuse when the evidence is weak."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from kbchat.ask.answer import NO_EVIDENCE, Answer, Evidence, Source
+from kbchat.ask.citations import cite
+from kbchat.ask.query import Query
+from kbchat.ask.selection import ScoredSentence, best_sentence, choose_sentences, score_sentences
+from kbchat.config import AnswerPolicy
+from kbchat.corpus.profiles import chunk_profile
+from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
+from kbchat.text.matching import coverage, missing_known_share, term_matched
+
+if TYPE_CHECKING:
+    from kbchat.ask.retrieval import Passage
+
+REFUSAL_MESSAGE = "Je n'ai pas trouvé cette information dans la base de connaissances."
+MAX_TOPICS_IN_REFUSAL = 6
+
+
+def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: Evidence = NO_EVIDENCE) -> Answer:
+    """The fixed refusal, with the subjects the knowledge base does cover."""
+    message = REFUSAL_MESSAGE
+    if topics:
+        message += " Elle couvre notamment : " + " ; ".join(topics[:MAX_TOPICS_IN_REFUSAL]) + "."
+    return Answer(message, False, [], evidence, list(passages))
+
+
+def weigh_evidence(
+    query: Query,
+    best: ScoredSentence,
+    present: Container[str],
+    idf: Callable[[str], float],
+    acronyms: Mapping[str, list[str]],
+    known: Container[str],
+) -> Evidence:
+    """The evidence of the best sentence's passage, whose terms are present; known holds the base's terms."""
+    terms = query.answer_terms
+    # A number answers « combien de X » only where the passage speaks of X.
+    typed = (
+        bool(terms)
+        and query.kind in PRECISE_TYPES
+        and has_answer_type(best.sentence, query.kind)
+        and (query.counted is None or term_matched(query.counted, present, acronyms))
+    )
+    return Evidence(
+        coverage(terms, present, idf, acronyms), missing_known_share(terms, present, known, idf, acronyms), typed
+    )
+
+
+def compose_answer(
+    query: Query,
+    passages: Sequence[Passage],
+    idf: Callable[[str], float],
+    acronyms: Mapping[str, list[str]],
+    policy: AnswerPolicy,
+    topics: Sequence[str] = (),
+    known: Container[str] = (),
+) -> Answer:
+    """Quote the best sentences that fit with citations, or refuse when the evidence is weak.
+
+    known holds the knowledge base's terms: a question term it lacks is a subject the base does not cover.
+    """
+    scored = score_sentences(query, passages, idf, acronyms, policy)
+    if not scored:
+        return refusal(topics, passages)
+    best = best_sentence(scored, query.kind, policy)
+    passage = passages[best.passage_index]
+    evidence = weigh_evidence(query, best, chunk_profile(passage.chunk).term_set, idf, acronyms, known)
+    if evidence.value(policy) < policy.refusal_threshold:
+        return refusal(topics, passages, evidence)
+    chosen = choose_sentences(best, scored, policy)
+    chosen.sort(key=lambda q: (q.passage != best.passage_index, q.passage, q.sentence.sentence_index))
+    text, quoted = cite(chosen, query.answer_terms, policy.max_chars)
+    others = [p for i, p in enumerate(passages) if i not in quoted][: max(0, policy.top_k - len(quoted))]
+    sources = [source_of(passages[i], tuple(pieces)) for i, pieces in quoted.items()]
+    sources += [source_of(p) for p in others]
+    return Answer(text, True, sources, evidence, list(passages))
+
+
+def source_of(passage: Passage, quotes: tuple[str, ...] = ()) -> Source:
+    """A passage as a citable source."""
+    chunk = passage.chunk
+    return Source(chunk.source, chunk.title, chunk.section, chunk.chunk_id, passage.score, chunk.text, quotes)

@@ -1,0 +1,85 @@
+"""One snapshot's chunks and indexes as retrieval reads them, opened once and shared by every configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kbchat.ask.soft_matching import SoftIndex, WeightedWords, weighted_words
+from kbchat.corpus.chunking import Chunk
+from kbchat.corpus.profiles import ChunkProfile, chunk_profile, content_words
+from kbchat.index.dense_store import DenseStore
+from kbchat.index.embedding import SentenceEmbeddings
+from kbchat.index.lexical_store import LexicalIndex
+from kbchat.index.word_vectors import WordVectors
+
+
+@dataclass
+class Indexes:
+    """The chunks by id, BM25 on stems and on 4-grams, the dense store and encoder, and the optional word vectors.
+
+    The chunk ids of every ranking are those of lexical.ids; passage_words caches what depends on the snapshot only.
+    """
+
+    by_id: dict[str, Chunk]
+    lexical: LexicalIndex
+    ngrams: LexicalIndex
+    dense: DenseStore
+    embeddings: SentenceEmbeddings
+    acronyms: dict[str, list[str]]
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    word_vectors: WordVectors | None = None
+    soft_index: SoftIndex | None = None
+    topics: list[str] = field(default_factory=list)
+    passage_words: dict[str, WeightedWords] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        chunks: Sequence[Chunk],
+        lexical: LexicalIndex,
+        ngrams: LexicalIndex,
+        dense: DenseStore,
+        embeddings: SentenceEmbeddings,
+        acronyms: Mapping[str, list[str]],
+        sentence_vectors: Mapping[str, np.ndarray] | None = None,
+        word_vectors: WordVectors | None = None,
+    ) -> Indexes:
+        """Wire one snapshot's stores together; with word vectors, index every chunk's words for soft matching."""
+        by_id = {c.chunk_id: c for c in chunks}
+        soft_index = None
+        if word_vectors is not None:
+            # The same words as chunk_profile's content_words, without working out whole profiles at start-up.
+            soft_index = SoftIndex.build([content_words(by_id[i].context_text()) for i in lexical.ids], word_vectors)
+        topics = list(dict.fromkeys(name for c in chunks for name in (c.title, *c.headings[-1:])))
+        return cls(
+            by_id,
+            lexical,
+            ngrams,
+            dense,
+            embeddings,
+            dict(acronyms),
+            dict(sentence_vectors or {}),
+            word_vectors,
+            soft_index,
+            topics,
+        )
+
+    def profile(self, key: str) -> ChunkProfile:
+        """The chunk's profile."""
+        return chunk_profile(self.by_id[key])
+
+    def words_of(self, key: str) -> WeightedWords | None:
+        """A chunk's content words with their IDF weights and vectors, worked out once (None without word vectors)."""
+        if self.word_vectors is None:
+            return None
+        if key not in self.passage_words:
+            words = self.profile(key).content_words
+            self.passage_words[key] = weighted_words(words, self.word_vectors, self.lexical.idf)
+        return self.passage_words[key]
+
+    def close(self) -> None:
+        """Release the dense store."""
+        self.dense.close()

@@ -1,0 +1,75 @@
+"""The retriever: one query through the first stage, the fusion and the reranker, to ranked passages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from kbchat.ask.first_stage import FirstStageRankings, rank_first_stage
+from kbchat.ask.fusion import rerank_pool
+from kbchat.ask.indexes import Indexes
+from kbchat.ask.query import Query, analyze_question
+from kbchat.ask.reranker import LinearRanker
+from kbchat.ask.reranking import feature_rows, rerank
+from kbchat.ask.soft_matching import weighted_words
+from kbchat.config import RetrievalConfig
+from kbchat.corpus.chunking import Chunk
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its final score."""
+
+    chunk: Chunk
+    score: float
+
+
+class Retriever:
+    """Ranks a snapshot's chunks for a query, as its configuration says."""
+
+    def __init__(self, indexes: Indexes, config: RetrievalConfig, ranker: LinearRanker | None = None) -> None:
+        """Read indexes the way config says; without ranker nothing is reranked."""
+        self.indexes = indexes
+        self.config = config
+        self.ranker = ranker
+        self.acronyms = indexes.acronyms if config.expand_acronyms else {}
+
+    def analyze(self, question: str, history: Sequence[str] = ()) -> Query:
+        """The question analyzed once, with the vectors its rankings need."""
+        query = analyze_question(question, history, self.acronyms)
+        indexes = self.indexes
+        vector = None
+        if self.config.weights.dense > 0 and indexes.by_id:
+            vector = np.asarray(indexes.embeddings.embed_query(query.text))
+        words = None
+        if indexes.word_vectors is not None:
+            words = weighted_words(query.words, indexes.word_vectors, indexes.lexical.idf)
+        return replace(query, vector=vector, weighted_words=words)
+
+    def rankings(self, query: Query) -> FirstStageRankings:
+        """The query's first-stage rankings and their fusion."""
+        return rank_first_stage(self.indexes, query, self.config)
+
+    def pool(self, rankings: FirstStageRankings) -> list[tuple[str, float]]:
+        """The candidates to rerank: the fused rerank_depth best, joined by each ranking's rerank_each best."""
+        known = self.indexes.by_id
+        fused = [(key, score) for key, score in rankings.fused if key in known]
+        each = [{k: v for k, v in r.items() if k in known} for r in rankings.each]
+        return rerank_pool(fused, each, self.config.rerank_depth, self.config.rerank_each)
+
+    def features(self, query: Query, rankings: FirstStageRankings, head: list[tuple[str, float]]) -> np.ndarray:
+        """The reranker's feature rows of the candidates in head."""
+        return feature_rows(self.indexes, query, rankings, head, self.acronyms, self.config.sentence_vectors)
+
+    def search(self, query: Query, k: int) -> list[Passage]:
+        """The k best chunks for the query."""
+        rankings = self.rankings(query)
+        ranked = [(key, score) for key, score in rankings.fused if key in self.indexes.by_id]
+        if self.ranker is not None and self.config.reranks and ranked:
+            head = self.pool(rankings)
+            pooled = {key for key, _ in head}
+            reranked = rerank(self.ranker, self.features(query, rankings, head), head)
+            ranked = reranked + [(key, 0.0) for key, _ in ranked if key not in pooled]
+        return [Passage(self.indexes.by_id[key], score) for key, score in ranked[:k]]

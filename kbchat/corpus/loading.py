@@ -1,0 +1,224 @@
+"""Document loading: .md, .txt, .html/.htm, .pdf and .docx into titled blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kbchat.corpus.chunking import Block
+from kbchat.errors import DocumentError
+
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
+BOILERPLATE_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template", "svg")
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A document's title and its paragraphs, each under its heading path."""
+
+    source: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes as UTF-8 (BOM allowed), falling back to cp1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _clean(text: str) -> str:
+    """Collapse white space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def dedupe_blocks(blocks: list[Block]) -> list[Block]:
+    """Drop exact repeats of a paragraph inside one document, keeping the first."""
+    seen: set[str] = set()
+    kept: list[Block] = []
+    for block in blocks:
+        key = _clean(block.text).casefold()
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(block)
+    return kept
+
+
+class _Outline:
+    """Tracks the heading path while walking a document."""
+
+    def __init__(self) -> None:
+        self.levels: list[tuple[int, str]] = []
+        self.blocks: list[Block] = []
+        self.first_heading: str = ""
+        self.title_is_first_heading = True
+
+    def heading(self, level: int, text: str) -> None:
+        """Enter a heading of the given level."""
+        text = _clean(text)
+        if not text:
+            return
+        if level == 1 and not self.first_heading:
+            self.first_heading = text
+        self.levels = [(lv, t) for lv, t in self.levels if lv < level] + [(level, text)]
+
+    def paragraph(self, text: str) -> None:
+        """Add a paragraph under the current headings (the document title is not repeated)."""
+        text = _clean(text)
+        if not text:
+            return
+        strip = self.first_heading if self.title_is_first_heading else None
+        path = tuple(t for lv, t in self.levels if not (lv == 1 and t == strip))
+        self.blocks.append(Block(path, text))
+
+
+def parse_markdown(text: str) -> tuple[str, list[Block]]:
+    """Title (first level-1 heading) and blocks of a Markdown text."""
+    from markdown_it import MarkdownIt
+
+    outline = _Outline()
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    pending_heading: int | None = None
+    for token in tokens:
+        if token.type == "heading_open":
+            pending_heading = int(token.tag[1])
+        elif token.type == "inline":
+            plain = "".join(
+                child.content if child.type in ("text", "code_inline") else " "
+                for child in token.children or []
+                if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+            )
+            if pending_heading is not None:
+                outline.heading(pending_heading, plain)
+                pending_heading = None
+            else:
+                outline.paragraph(plain)
+        elif token.type in ("fence", "code_block"):
+            outline.paragraph(token.content)
+    return outline.first_heading, outline.blocks
+
+
+def parse_plain_text(text: str) -> tuple[str, list[Block]]:
+    """Title (a short first line) and blank-line separated paragraphs of a plain text."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+    title = ""
+    if paragraphs:
+        first = _clean(paragraphs[0])
+        if len(first) <= 120 and "\n" not in paragraphs[0].strip():
+            title = first
+            paragraphs = paragraphs[1:]
+    return title, [Block((), _clean(p)) for p in paragraphs if _clean(p) != title]
+
+
+def parse_html(text: str) -> tuple[str, list[Block]]:
+    """Title and blocks of an HTML page, without scripts, styles and navigation."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "lxml")
+    for tag in soup(BOILERPLATE_TAGS):
+        tag.decompose()
+    for tag in soup.select('[role="navigation"], [role="banner"], [role="contentinfo"], [aria-hidden="true"]'):
+        tag.decompose()
+    outline = _Outline()
+    page_title = _clean(soup.title.get_text()) if soup.title else ""
+    body = soup.body or soup
+    for element in body.find_all(
+        ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "pre", "blockquote", "dd", "dt"]
+    ):
+        if element.find_parent(["p", "li", "td", "th", "pre", "blockquote"]) is not None:
+            continue
+        if element.name.startswith("h") and len(element.name) == 2:
+            outline.heading(int(element.name[1]), element.get_text(" "))
+        else:
+            outline.paragraph(element.get_text(" "))
+    return outline.first_heading or page_title, outline.blocks
+
+
+def parse_pdf(path: Path) -> tuple[str, list[Block]]:
+    """Title (metadata) and paragraphs of a PDF's text layer."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    title = _clean(str((reader.metadata or {}).get("/Title", "") or ""))
+    blocks: list[Block] = []
+    for page in reader.pages:
+        page_text = page.extract_text() or ""
+        for paragraph in re.split(r"\n\s*\n", page_text):
+            if _clean(paragraph):
+                blocks.append(Block((), _clean(paragraph)))
+    return title, blocks
+
+
+def parse_docx(path: Path) -> tuple[str, list[Block]]:
+    """Title and blocks of a Word document, following its heading styles."""
+    import docx
+
+    document = docx.Document(str(path))
+    outline = _Outline()
+    title = _clean(document.core_properties.title or "")
+    for paragraph in document.paragraphs:
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        if style == "Title":
+            title = title or _clean(paragraph.text)
+            outline.title_is_first_heading = False
+        elif style.startswith("Heading"):
+            level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
+            outline.heading(level, paragraph.text)
+        else:
+            outline.paragraph(paragraph.text)
+    for table in document.tables:
+        for row in table.rows:
+            outline.paragraph(" | ".join(cell.text for cell in row.cells))
+    return title or outline.first_heading, outline.blocks
+
+
+_TEXT_PARSERS: dict[str, Callable[[str], tuple[str, list[Block]]]] = {
+    ".md": parse_markdown,
+    ".markdown": parse_markdown,
+    ".txt": parse_plain_text,
+    ".html": parse_html,
+    ".htm": parse_html,
+}
+_BINARY_PARSERS: dict[str, Callable[[Path], tuple[str, list[Block]]]] = {".pdf": parse_pdf, ".docx": parse_docx}
+
+
+def load_document(path: Path, root: Path) -> LoadedDocument:
+    """Read one supported file into a LoadedDocument; raise DocumentError when it can't be read."""
+    source = path.relative_to(root).as_posix()
+    suffix = path.suffix.lower()
+    try:
+        if suffix in _TEXT_PARSERS:
+            title, blocks = _TEXT_PARSERS[suffix](decode_text(path.read_bytes()))
+        elif suffix in _BINARY_PARSERS:
+            title, blocks = _BINARY_PARSERS[suffix](path)
+        else:
+            raise DocumentError(f"{source} : format non pris en charge ({suffix or 'sans extension'}).")
+    except DocumentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a per-file error for the person
+        raise DocumentError(f"{source} n'a pas pu être lu ({type(exc).__name__} : {exc}).") from exc
+    blocks = dedupe_blocks(blocks)
+    if not blocks:
+        raise DocumentError(f"{source} ne contient aucun texte.")
+    return LoadedDocument(source, title or path.stem.replace("_", " ").replace("-", " "), tuple(blocks))
+
+
+def is_supported(path: Path) -> bool:
+    """True for a visible file of a supported type."""
+    return path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(".")
+
+
+def list_documents(root: Path) -> list[Path]:
+    """Every supported file under root, hidden files and folders skipped, in a stable order."""
+    if not root.is_dir():
+        return []
+    found = [
+        p
+        for p in root.rglob("*")
+        if is_supported(p) and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
+    return sorted(found)

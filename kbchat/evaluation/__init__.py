@@ -1,0 +1,1 @@
+"""Evaluation: metrics (pure), datasets, the runner, the report and the reranker's training."""

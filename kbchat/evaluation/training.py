@@ -1,0 +1,144 @@
+"""The reranker's training: each question's candidates and features, and a listwise fit of the linear model."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kbchat.ask.features import FEATURES
+from kbchat.ask.fusion import top_by_group
+from kbchat.ask.reranker import LinearRanker
+from kbchat.ask.soft_matching import SOFT_FEATURES
+from kbchat.config import Settings
+from kbchat.errors import KbchatError
+from kbchat.evaluation.datasets import EvalItem, dev_half, half_of
+from kbchat.evaluation.metrics import rank_metrics, rank_of
+from kbchat.evaluation.runner import squad_knowledge_base
+from kbchat.knowledge_base import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class TrainingQuestion:
+    """One question's reranking candidates: ids, sources, fused scores, feature rows and which are gold."""
+
+    half: int
+    gold: str
+    ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    fused: np.ndarray
+    rows: np.ndarray
+
+    @property
+    def labels(self) -> np.ndarray:
+        """1 for a candidate from the gold document, else 0."""
+        return np.asarray([s == self.gold for s in self.sources], dtype=float)
+
+    def rank(self, scores: np.ndarray) -> int | None:
+        """The gold document's rank when the candidates are ordered by scores."""
+        order = np.argsort(-scores, kind="stable")
+        ranked = top_by_group([(self.ids[i], 0.0) for i in order], dict(zip(self.ids, self.sources, strict=True)))
+        return rank_of([s for s, _ in ranked], self.gold)
+
+
+def collect(kb: KnowledgeBase, items: Iterable[EvalItem], halves: dict[str, int]) -> list[TrainingQuestion]:
+    """The reranker's pool and features of every question, as the knowledge base would rerank them."""
+    retriever, by_id = kb.retriever, kb.indexes.by_id
+    questions = []
+    for item in items:
+        query = retriever.analyze(item.question, item.history)
+        rankings = retriever.rankings(query)
+        head = retriever.pool(rankings)
+        questions.append(
+            TrainingQuestion(
+                half_of(item, halves) or 0,
+                item.source or "",
+                tuple(k for k, _ in head),
+                tuple(by_id[k].source for k, _ in head),
+                np.asarray([s for _, s in head]),
+                retriever.features(query, rankings, head),
+            )
+        )
+    return questions
+
+
+def columns(features: Sequence[str]) -> list[int]:
+    """The positions of some features in a row of FEATURES."""
+    return [FEATURES.index(f) for f in features]
+
+
+def fit_listwise(questions: Sequence[TrainingQuestion], l2: float, features: Sequence[str] = FEATURES) -> LinearRanker:
+    """Fit weights that maximize the softmax probability of the gold candidates (conditional logit, L-BFGS)."""
+    import torch
+
+    kept = [q for q in questions if q.labels.any()]
+    rows = np.concatenate([q.rows[:, columns(features)] for q in kept])
+    mean, scale = rows.mean(axis=0), rows.std(axis=0) + 1e-9
+    x = torch.tensor((rows - mean) / scale, dtype=torch.float64)
+    labels = torch.tensor(np.concatenate([q.labels for q in kept]), dtype=torch.float64)
+    group = torch.tensor(np.concatenate([[n] * len(q.ids) for n, q in enumerate(kept)]))
+    weights = torch.zeros(len(features), dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.LBFGS([weights], max_iter=500, line_search_fn="strong_wolfe")
+
+    def loss_fn() -> torch.Tensor:
+        optimizer.zero_grad()
+        scores = x @ weights
+        top = torch.full((len(kept),), -1e30, dtype=torch.float64).scatter_reduce(0, group, scores, reduce="amax")
+        exp = torch.exp(scores - top[group])
+        total = torch.zeros(len(kept), dtype=torch.float64).index_add(0, group, exp)
+        gold = torch.zeros(len(kept), dtype=torch.float64).index_add(0, group, exp * labels)
+        loss = -(torch.log(gold) - torch.log(total)).mean() + l2 * (weights**2).sum()
+        loss.backward()
+        return loss
+
+    optimizer.step(loss_fn)
+    values = weights.detach().numpy()
+    return LinearRanker(tuple(features), tuple(mean.round(6)), tuple(scale.round(6)), tuple(values.round(6)))
+
+
+def half_metrics(
+    questions: Sequence[TrainingQuestion], score: Callable[[TrainingQuestion], np.ndarray], half: int
+) -> dict[str, float | None]:
+    """hit@1, hit@5 and MRR@10 of one half when each question's candidates are ordered by score."""
+    return rank_metrics([q.rank(score(q)) for q in questions if q.half == half])
+
+
+def write_ranker(ranker: LinearRanker, path: Path) -> None:
+    """Save a ranker where load_ranker reads it."""
+    path.write_text(json.dumps(ranker.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+def train(
+    path: Path, settings: Settings, half: int, l2: float, drops: Sequence[Sequence[str]], out: Path | None
+) -> Iterator[str]:
+    """Fit the reranker on one half of a SQuAD file's articles and yield both halves' figures; out saves the model.
+
+    Also fitted: on the other half (the swap), without the word-vector features, and without each list of drops.
+    """
+    unknown = sorted({f for dropped in drops for f in dropped} - set(FEATURES))
+    if unknown:
+        raise KbchatError(f"Unknown reranker features: {', '.join(unknown)} (known: {', '.join(FEATURES)}).")
+    # Opened without the reranker's model, which may be stale: only what its features need.
+    with squad_knowledge_base(path, settings, load_model=False) as (kb, _, items):
+        questions = collect(kb, items, dev_half(items))
+
+    def lines(label: str, score: Callable[[TrainingQuestion], np.ndarray]) -> Iterator[str]:
+        for h in (0, 1):
+            yield f"{label:<34} half {h}: {json.dumps(half_metrics(questions, score, h))}"
+
+    yield from lines("fusion, no reranking", lambda q: q.fused)
+    fitted_half = [q for q in questions if q.half == half]
+    for label, dropped in {"word vectors": SOFT_FEATURES, **{", ".join(d): tuple(d) for d in drops}}.items():
+        kept = [f for f in FEATURES if f not in dropped]
+        model, picked = fit_listwise(fitted_half, l2, kept), columns(kept)
+        yield from lines(f"without {label}, half {half}", lambda q, m=model, c=picked: m.score(q.rows[:, c]))
+    models = {h: fit_listwise([q for q in questions if q.half == h], l2) for h in (0, 1)}
+    for h, model in models.items():
+        yield from lines(f"reranker fitted on half {h}", lambda q, m=model: m.score(q.rows))
+    yield json.dumps(dict(zip(FEATURES, models[half].weights, strict=True)))
+    if out is not None:
+        write_ranker(models[half], out)
+        yield f"wrote {out}"

@@ -1,0 +1,1 @@
+"""Chunks to a published snapshot and back: the snapshot folder, the stores, the encoders and ingest."""

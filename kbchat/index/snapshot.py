@@ -1,0 +1,168 @@
+"""The index folder on disk: snapshots, the CURRENT pointer, the manifest, chunk records and the lock."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kbchat.corpus.chunking import Chunk
+from kbchat.errors import IndexBusyError, IndexMissingError
+
+FORMAT = 2  # 2: sentence vectors beside the chunk vectors
+POINTER = "CURRENT"
+SNAPSHOTS = "snapshots"
+
+
+@dataclass
+class DocumentEntry:
+    """What the index knows about one document."""
+
+    sha256: str
+    title: str
+    size: int
+    chunk_ids: list[str]
+    indexed_at: str
+
+
+@dataclass
+class Manifest:
+    """The index's description: model, chunking and documents."""
+
+    embedding_model: str
+    dimension: int
+    chunk_tokens: int
+    documents: dict[str, DocumentEntry] = field(default_factory=dict)
+    acronyms: dict[str, list[str]] = field(default_factory=dict)
+    updated_at: str = ""
+    format: int = FORMAT
+
+    @property
+    def chunk_count(self) -> int:
+        """Number of chunks over all documents."""
+        return sum(len(d.chunk_ids) for d in self.documents.values())
+
+    def to_json(self) -> str:
+        """Serialize to JSON."""
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        """Parse a manifest written by to_json."""
+        raw = json.loads(text)
+        raw["documents"] = {k: DocumentEntry(**v) for k, v in raw.get("documents", {}).items()}
+        return cls(**raw)
+
+
+def now_iso() -> str:
+    """The current UTC time, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def current_snapshot(index_dir: Path) -> Path | None:
+    """The snapshot folder the CURRENT pointer names, or None without an index."""
+    pointer = index_dir / POINTER
+    if not pointer.is_file():
+        return None
+    folder = index_dir / SNAPSHOTS / pointer.read_text().strip()
+    return folder if (folder / "manifest.json").is_file() else None
+
+
+def require_snapshot(index_dir: Path) -> Path:
+    """The current snapshot folder; raise IndexMissingError when there is none."""
+    folder = current_snapshot(index_dir)
+    if folder is None:
+        raise IndexMissingError(f"Aucun index dans {index_dir} : lancez d'abord `python ingest.py`.")
+    return folder
+
+
+def snapshot_version(index_dir: Path) -> str:
+    """A token that changes whenever ingest switches the index."""
+    pointer = index_dir / POINTER
+    return pointer.read_text().strip() if pointer.is_file() else ""
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """The manifest of a snapshot."""
+    return Manifest.from_json((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def new_snapshot(index_dir: Path) -> Path:
+    """Create an empty, not yet current, snapshot folder."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    folder = index_dir / SNAPSHOTS / f"{stamp}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir(parents=True)
+    return folder
+
+
+def write_chunks(folder: Path, chunks: list[Chunk]) -> None:
+    """Write the chunk records (text, metadata, analyzed terms as "tokens")."""
+    with (folder / "chunks.jsonl").open("w", encoding="utf-8") as out:
+        for chunk in chunks:
+            record = asdict(chunk)
+            record["tokens"] = record.pop("terms")
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def read_chunks(folder: Path) -> list[Chunk]:
+    """Read the chunk records of a snapshot, with the terms ingest analyzed."""
+    chunks: list[Chunk] = []
+    path = folder / "chunks.jsonl"
+    if not path.is_file():
+        return chunks
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            record["terms"] = tuple(record.pop("tokens"))
+            record["headings"] = tuple(record["headings"])
+            chunks.append(Chunk(**record))
+    return chunks
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> None:
+    """Write the manifest, last, so that a snapshot with a manifest is complete."""
+    manifest.updated_at = now_iso()
+    tmp = folder / "manifest.json.tmp"
+    tmp.write_text(manifest.to_json(), encoding="utf-8")
+    os.replace(tmp, folder / "manifest.json")
+
+
+def publish(index_dir: Path, folder: Path) -> None:
+    """Atomically make folder the served snapshot, then drop all but it and its predecessor."""
+    previous = snapshot_version(index_dir)
+    tmp = index_dir / f"{POINTER}.tmp"
+    tmp.write_text(folder.name)
+    with tmp.open() as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / POINTER)
+    keep = {folder.name, previous}
+    for other in (index_dir / SNAPSHOTS).iterdir():
+        if other.name not in keep:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def discard(folder: Path) -> None:
+    """Remove an unpublished snapshot."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def ingest_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index folder's lock for one ingest run."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IndexBusyError(f"Une indexation est déjà en cours sur {index_dir}.") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,108 @@
+"""French lexical analyzer: elisions, stopwords, Snowball stemming, accent folding and character n-grams."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+ELISIONS = ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
+QUESTION_WORDS = frozenset(
+    (
+        "quel quelle quels quelles combien quand ou comment pourquoi quoi lequel laquelle lesquels lesquelles "
+        "est-ce what when where which who whom whose why how many much does did do is are was were the of in "
+        "a an to "
+    ).split()
+)
+EXTRA_STOPWORDS = (
+    "a",
+    "cet",
+    "cette",
+    "dont",
+    "si",
+    "ni",
+    "aussi",
+    "ainsi",
+    "tres",
+    "plus",
+    "elles",
+    "contre",
+    "parmi",
+    "depuis",
+    "entre",
+    "chez",
+    "vers",
+    "sans",
+    "sous",
+    "selon",
+    "celui",
+    "celle",
+    "ceux",
+    "celles",
+)
+
+
+def fold_accents(text: str) -> str:
+    """Remove diacritics and ligatures: 'cœur été' -> 'coeur ete'."""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+STOPWORDS = frozenset(fold_accents(w) for w in (*STOPWORDS_FRENCH, *EXTRA_STOPWORDS))
+QUERY_STOPWORDS = STOPWORDS | frozenset(fold_accents(w) for w in (*STOPWORDS_EN, *QUESTION_WORDS))
+
+NGRAM_MIN_LENGTH = 4  # shorter words are mostly function words
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_ELISION = re.compile(r"^(?:{})['’]".format("|".join(ELISIONS)))
+_stemmer = Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball-French stem of one lower-case word, accents folded first so « securite » meets « sécurité »."""
+    folded = fold_accents(word)
+    stemmed = _stemmer.stemWord(folded)
+    if stemmed == folded and len(folded) > 6 and folded.endswith("ent"):
+        # Snowball keeps the 3rd-person plural « luttent »; stem « lutte » so it meets « lutte ».
+        return _stemmer.stemWord(folded[:-2])
+    return stemmed
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words with elisions removed (« l'État » -> « état »)."""
+    out: list[str] = []
+    for match in _WORD.finditer(text.lower()):
+        word = _ELISION.sub("", match.group())
+        out.extend(p for p in re.split(r"['’]", word) if p)
+    return out
+
+
+def analyze(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
+    """Index terms of a text: words minus stopwords, stemmed and accent-folded."""
+    folded = (fold_accents(w) for w in words(text))
+    return [stem(w) for w in folded if w not in stopwords]
+
+
+def analyze_query(text: str) -> list[str]:
+    """Index terms of a question: like analyze, also dropping question words."""
+    return analyze(text, QUERY_STOPWORDS)
+
+
+def char_ngrams(words: Iterable[str], n: int = 4) -> frozenset[str]:
+    """The character n-grams of words marked at both ends (« #mot# »); a shorter word gives itself whole."""
+    grams: set[str] = set()
+    for word in words:
+        marked = f"#{word}#"
+        grams.update(marked[i : i + n] for i in range(max(1, len(marked) - n + 1)))
+    return frozenset(grams)
+
+
+def ngram_terms(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
+    """Index terms by spelling: the character 4-grams of a text's words of NGRAM_MIN_LENGTH letters or more."""
+    folded = (fold_accents(w) for w in words(text) if len(w) >= NGRAM_MIN_LENGTH)
+    return sorted(char_ngrams(w for w in folded if w not in stopwords))

@@ -1,0 +1,72 @@
+"""Answer types: what kind of answer a question asks for (date, number, place…) and whether a sentence holds one."""
+
+from __future__ import annotations
+
+import re
+
+from kbchat.text.analyzer import analyze, fold_accents
+
+PRECISE_TYPES = ("date", "number")
+_NUMBER_WORDS = (
+    r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante"
+    r"|cent|cents|mille|million|millions|milliard|milliards|dizaine|centaine|douzaine)"
+)
+_MONTHS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
+ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "date": (
+        re.compile(
+            r"\b(quand|quelle annee|quelle date|quel siecle|en quelle|depuis quand|jusqu'a quand"
+            r"|when|what year|what date)\b"
+        ),
+        re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTHS}|siecle|annees? \d)\b"),
+    ),
+    "number": (
+        re.compile(r"\b(combien|quel nombre|quelle quantite|nombre de|how many|how much|what number)\b"),
+        re.compile(rf"\d|\b{_NUMBER_WORDS}\b"),
+    ),
+    "place": (
+        re.compile(
+            r"(\bou\b(?!\s+(bien|non)\b)|\bquel pays\b|\bquelle ville\b|\bquelle region\b|\bdans quel\b|\bwhere\b)"
+        ),
+        re.compile(r"\b(a|au|aux|en|dans|pres de)\s+(l'|la |le |les )?[A-Z]"),
+    ),
+    "definition": (
+        re.compile(r"\b(qu'est-ce que|qu'est ce que|que signifie|que designe|definition|what is|what are)\b"),
+        re.compile(r"\b(est|sont|designe|designent|consiste|signifie|vise|represente)\b"),
+    ),
+    "person": (
+        re.compile(r"^(qui\b|par qui\b|who\b)"),
+        re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+"),
+    ),
+}
+_COUNTED = re.compile(r"\b(?:combien d'|combien de |nombre d'|nombre de |how many )([a-z-]{3,})")
+
+
+def _folded(question: str) -> str:
+    """Lower case, accents folded, typographic apostrophes unified."""
+    return fold_accents(question.lower()).replace("’", "'")
+
+
+def question_type(question: str) -> str | None:
+    """The kind of answer a question asks for: date, number, place, definition, person, or None."""
+    folded = _folded(question)
+    for name, (asks, _) in ANSWER_TYPES.items():
+        if asks.search(folded):
+            return name
+    return None
+
+
+def counted_term(question: str) -> str | None:
+    """The analyzed term of what a « combien de … » question counts, or None."""
+    match = _COUNTED.search(_folded(question))
+    terms = analyze(match.group(1)) if match else []
+    return terms[0] if terms else None
+
+
+def has_answer_type(sentence: str, kind: str | None) -> bool:
+    """True when the sentence holds the kind of answer asked for."""
+    if kind is None:
+        return False
+    pattern = ANSWER_TYPES[kind][1]
+    text = sentence if kind in ("place", "person") else fold_accents(sentence.lower())
+    return bool(pattern.search(fold_accents(text)))

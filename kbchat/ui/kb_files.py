@@ -1,0 +1,88 @@
+"""Staff operations on kb/: safe names, atomic writes, removal, and the documents table."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from kbchat.corpus.loading import SUPPORTED_SUFFIXES, list_documents
+from kbchat.errors import KbchatError
+from kbchat.index.snapshot import Manifest
+
+
+class UploadError(KbchatError):
+    """An uploaded file was refused."""
+
+
+def safe_filename(name: str) -> str:
+    """A plain file name for kb/: no folders, no hidden files, a supported extension."""
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "", base)
+    if not base or base.startswith(".") or base in ("..", "."):
+        raise UploadError(f"Nom de fichier refusé : « {name} ».")
+    if Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UploadError(
+            f"Format non pris en charge : « {base} » (formats acceptés : {', '.join(SUPPORTED_SUFFIXES)})."
+        )
+    return base
+
+
+def save_document(kb_dir: Path, name: str, data: bytes, max_bytes: int) -> tuple[Path, bool]:
+    """Write a document atomically into kb_dir; return its path and whether it replaced one."""
+    if len(data) > max_bytes:
+        raise UploadError(f"« {name} » dépasse la taille maximale ({max_bytes // (1024 * 1024)} Mo).")
+    target = kb_dir / safe_filename(name)
+    kb_dir.mkdir(parents=True, exist_ok=True)
+    replaced = target.exists()
+    fd, tmp = tempfile.mkstemp(dir=kb_dir, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target, replaced
+
+
+def remove_document(kb_dir: Path, source: str) -> None:
+    """Delete one document of kb_dir, named by its path relative to kb_dir."""
+    known = {p.relative_to(kb_dir).as_posix(): p for p in list_documents(kb_dir)}
+    if source not in known:
+        raise UploadError(f"« {source} » n'est pas un document de la base.")
+    known[source].unlink()
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of the console's documents table."""
+
+    title: str
+    file: str
+    size_kb: float
+    chunks: int
+    indexed_at: str
+
+
+def document_rows(kb_dir: Path, manifest: Manifest | None) -> list[DocumentRow]:
+    """Every document in kb_dir with what the index knows of it ('' when not indexed yet)."""
+    rows = []
+    for path in list_documents(kb_dir):
+        source = path.relative_to(kb_dir).as_posix()
+        entry = manifest.documents.get(source) if manifest else None
+        rows.append(
+            DocumentRow(
+                title=entry.title if entry else "",
+                file=source,
+                size_kb=round(path.stat().st_size / 1024, 1),
+                chunks=len(entry.chunk_ids) if entry else 0,
+                indexed_at=entry.indexed_at if entry else "non indexé",
+            )
+        )
+    return rows

@@ -1,0 +1,42 @@
+"""Query analysis: follow-ups, and every analyzed form of a question worked out once."""
+
+import pytest
+
+from kbchat.ask.query import analyze_question, is_follow_up, retrieval_context
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Et combien d'experts ?", True),
+        ("Combien sont-ils ?", True),
+        ("Où sont-elles affectées ?", True),
+        ("Combien d'experts en sécurité civile compte le réseau ?", False),
+        ("Quel est le budget de la DCI ?", False),
+        ("Quand la DCI a-t-elle été créée ?", False),
+        ("Et elle, que fait-elle ?", True),
+        ("Combien en compte-t-elle ?", True),
+    ],
+)
+def test_is_follow_up(question: str, expected: bool) -> None:
+    assert is_follow_up(question) is expected
+
+
+def test_retrieval_context() -> None:
+    assert retrieval_context("Et combien d'experts ?", ["A ?", "Le réseau ?"]) == "Le réseau ?"
+    assert retrieval_context("Et combien d'experts ?", []) == ""
+    assert retrieval_context("Quel est le budget de la DCI ?", ["Le réseau ?"]) == ""
+
+
+def test_a_follow_up_is_analyzed_with_its_earlier_question() -> None:
+    query = analyze_question("Et combien d'experts ?", ["Quand la DCI a-t-elle été créée ?"], {"dci": ["direct"]})
+    assert query.context == "Quand la DCI a-t-elle été créée ?"
+    assert query.kind == "number" and query.counted == "expert"
+    assert "expert" in query.terms and "cree" in query.terms and "direct" in query.terms
+    assert query.answer_terms == ("expert",) and query.context_terms == ("dci", "cree")
+
+
+def test_a_standalone_question_has_no_context() -> None:
+    query = analyze_question("Combien d'experts en sécurité civile compte le réseau ?", ["Quand ?"], {})
+    assert query.context == "" and query.text == query.question and query.context_terms == ()
+    assert query.answer_terms == query.terms and query.kind == query.rank_kind == "number"
