@@ -246,7 +246,9 @@ def test_refuses_weak_evidence_and_lists_topics() -> None:
     passages = [passage("La DCI coopère avec la police.")]
     given = answer("Quel est le budget de la DCI ?", passages, threshold=0.6, topics=["Réseau", "Missions"])
     assert not given.answered and given.sources == []
-    assert given.answer == f"{REFUSAL_MESSAGE} Elle couvre notamment : Réseau ; Missions."
+    assert given.answer == (
+        f"{REFUSAL_MESSAGE} Essayez de reformuler votre question ; la base couvre notamment : Réseau ; Missions."
+    )
 
 
 def test_refuses_without_passages() -> None:

@@ -91,3 +91,19 @@ def test_eval_json_keys(cli_env: dict[str, str]) -> None:
 def test_eval_unreadable_question_file(cli_env: dict[str, str], tmp_path: Path) -> None:
     result = run("-m", "kbchat", "eval", "--questions", str(tmp_path / "absent.jsonl"), env=cli_env)
     assert result.returncode == 1 and "could not be read" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_console_script_asks_from_any_folder(cli_env: dict[str, str], tmp_path: Path) -> None:
+    run("ingest.py", env=cli_env)
+    script = Path(sys.executable).with_name("kbchat")
+    assert script.is_file(), "kbchat is not installed: run make setup"
+    done = subprocess.run(
+        [str(script), "ask", "Quand la DCI a-t-elle été créée ?"],
+        cwd=tmp_path,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2010" in done.stdout and "[1] La direction de la coopération internationale" in done.stdout

@@ -70,7 +70,19 @@ def full_rows(question: str, texts: list[str]) -> np.ndarray:
     ],
 )
 def test_near_pairs(terms: list[str], tokens: list[str], expected: float) -> None:
-    assert near_pairs(terms, tokens) == expected
+    assert near_pairs([terms], tokens) == expected
+
+
+@pytest.mark.parametrize(
+    ("runs", "tokens", "expected"),
+    [
+        ([["a", "b"], ["c", "d"]], ["a", "b", "c", "d"], 1.0),
+        ([["a", "b"], ["c", "d"]], ["b", "c", "x", "x", "x", "a", "x", "x", "x", "d"], 0.0),  # b-c straddles runs
+        ([["a"], ["b"]], ["a", "b"], 0.0),
+    ],
+)
+def test_near_pairs_never_pair_two_runs(runs: list[list[str]], tokens: list[str], expected: float) -> None:
+    assert near_pairs(runs, tokens) == expected
 
 
 @pytest.mark.parametrize(

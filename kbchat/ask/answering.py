@@ -21,12 +21,17 @@ REFUSAL_MESSAGE = "Je n'ai pas trouvé cette information dans la base de connais
 MAX_TOPICS_IN_REFUSAL = 6
 
 
+def refusal_text(topics: Sequence[str]) -> str:
+    """The one refusal text, with the subjects the knowledge base does cover: shown, exported and stored as is."""
+    if not topics:
+        return REFUSAL_MESSAGE
+    covered = " ; ".join(topics[:MAX_TOPICS_IN_REFUSAL])
+    return f"{REFUSAL_MESSAGE} Essayez de reformuler votre question ; la base couvre notamment : {covered}."
+
+
 def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: Evidence = NO_EVIDENCE) -> Answer:
-    """The fixed refusal, with the subjects the knowledge base does cover."""
-    message = REFUSAL_MESSAGE
-    if topics:
-        message += " Elle couvre notamment : " + " ; ".join(topics[:MAX_TOPICS_IN_REFUSAL]) + "."
-    return Answer(message, False, [], evidence, list(passages))
+    """The refusal, with the subjects the knowledge base does cover."""
+    return Answer(refusal_text(topics), False, [], evidence, list(passages))
 
 
 def weigh_evidence(

@@ -52,18 +52,23 @@ class FirstStage:
     dense_rank: int
 
 
-def near_pairs(terms: Sequence[str], tokens: Sequence[str], distance: int = 2) -> float:
-    """The share of consecutive question terms that stand at most distance apart in the tokens."""
-    if len(terms) < 2:
+def consecutive_pairs(runs: Sequence[Sequence[str]]) -> list[tuple[str, str]]:
+    """The pairs of consecutive items within each run (none across two runs)."""
+    return [pair for run in runs for pair in zip(run, run[1:], strict=False)]
+
+
+def near_pairs(runs: Sequence[Sequence[str]], tokens: Sequence[str], distance: int = 2) -> float:
+    """The share of consecutive question terms (within each run) that stand at most distance apart in the tokens."""
+    pairs = consecutive_pairs(runs)
+    if not pairs:
         return 0.0
     positions: dict[str, list[int]] = defaultdict(list)
     for i, token in enumerate(tokens):
         positions[token].append(i)
     hits = sum(
-        any(abs(i - j) <= distance for i in positions.get(a, ()) for j in positions.get(b, ()))
-        for a, b in zip(terms, terms[1:], strict=False)
+        any(abs(i - j) <= distance for i in positions.get(a, ()) for j in positions.get(b, ())) for a, b in pairs
     )
-    return hits / (len(terms) - 1)
+    return hits / len(pairs)
 
 
 def passage_features(
@@ -83,7 +88,7 @@ def passage_features(
     best = int(np.argmax(sentence_cover))
     best_sentence = chunk.sentences[best] if chunk.sentences else ""
     highest = max((idf(t) for t in terms), default=0.0) or 1.0
-    pairs = list(zip(query.surface, query.surface[1:], strict=False))
+    pairs = consecutive_pairs(query.surface_runs)
     # A name counts where the passage holds it, or spells it out when it is an acronym.
     named = [w in chunk.surface or term_matched(w, chunk.term_set, acronyms) for w in query.capitalized]
     return [
@@ -95,11 +100,11 @@ def passage_features(
         1.0 / first.dense_rank,
         max(sentence_cover),
         max(pair_cover),
-        near_pairs(query.terms, chunk.terms),
+        near_pairs(query.term_runs, chunk.terms),
         share(query.surface, chunk.surface, 0.0),
         sum(named) / len(named) if named else 1.0,
         share(query.numbers, chunk.surface, 1.0),
-        float(has_answer_type(best_sentence, query.rank_kind)),
+        float(has_answer_type(best_sentence, query.kind)),
         max((idf(t) for t in terms if t in chunk.term_set), default=0.0) / highest,
         share(terms, chunk.term_set, 0.0),
         sum(f" {a} {b} " in chunk.surface_text for a, b in pairs) / len(pairs) if pairs else 0.0,

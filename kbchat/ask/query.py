@@ -20,6 +20,7 @@ ANAPHORA = frozenset("il elle ils elles lui eux celui-ci celle-ci ceux-ci celles
 _INVERSION = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)\b", re.IGNORECASE)
 FOLLOW_UP_OPENERS = ("et ", "and ", "aussi", "puis ", "alors ")
 MAX_FOLLOW_UP_TERMS = 2
+FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
 _CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
 _NUMBER = re.compile(r"\d+")
 
@@ -46,7 +47,9 @@ def retrieval_context(question: str, previous_questions: Sequence[str]) -> str:
 class Query:
     """A question analyzed once: what retrieval, reranking and answer selection each read of it.
 
-    text is what retrieval reads: the question, and for a follow-up the question twice and the earlier one.
+    For a follow-up, the earlier question (context) joins the question in every ranking, the question's own words
+    weighing FOLLOW_UP_WEIGHT times as much: repeated in terms, ngrams and surface, boosted in word_weights, and
+    repeated in text, which the encoder reads. Runs keep the two apart, so no word pair straddles them.
     The vector and the weighted words are filled in by the retriever, which holds the encoders.
     """
 
@@ -56,11 +59,13 @@ class Query:
     terms: tuple[str, ...]
     ngrams: tuple[str, ...]
     words: tuple[str, ...]
+    word_weights: tuple[float, ...]
+    term_runs: tuple[tuple[str, ...], ...]
+    surface_runs: tuple[tuple[str, ...], ...]
     surface: tuple[str, ...]
     capitalized: tuple[str, ...]
     numbers: tuple[str, ...]
     char_ngrams: frozenset[str]
-    rank_kind: str | None
     answer_terms: tuple[str, ...]
     context_terms: tuple[str, ...]
     kind: str | None
@@ -74,26 +79,38 @@ class Query:
         return tuple(dict.fromkeys(self.terms))
 
 
+def _content_surface(text: str) -> tuple[str, ...]:
+    """A text's lower-case, accent-folded words that are not question stopwords."""
+    return tuple(w for w in surface_words(text) if w not in QUERY_STOPWORDS)
+
+
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:
     """Analyze a question, with the previous question when it is a follow-up."""
     context = retrieval_context(question, history)
-    # A follow-up's own words weigh twice its earlier question's in retrieval.
-    text = f"{question} {question} {context}" if context else question
-    surface = surface_words(text)
+    parts = (question, context) if context else (question,)
+    repeat = FOLLOW_UP_WEIGHT if context else 1
+    own_terms = tuple(analyze_query(question))
     context_terms = tuple(analyze_query(context)) if context else ()
+    term_runs = tuple(tuple(expand_query_terms(p, list(analyze_query(p)), acronyms)) for p in parts)
+    own_words = content_words(question, QUERY_STOPWORDS)
+    words = list(dict.fromkeys(w for part in parts for w in content_words(part, QUERY_STOPWORDS)))
+    surface_runs = tuple(_content_surface(part) for part in parts)
+    all_surface = [w for part in parts for w in surface_words(part)]
     return Query(
         question=question,
         context=context,
-        text=text,
-        terms=tuple(expand_query_terms(text, analyze_query(text), acronyms)),
-        ngrams=tuple(analyze_ngrams(text, QUERY_STOPWORDS)),
-        words=tuple(content_words(text, QUERY_STOPWORDS)),
-        surface=tuple(w for w in surface if w not in QUERY_STOPWORDS),
-        capitalized=tuple(fold_accents(w.lower()) for w in _CAPITALIZED.findall(text)),
-        numbers=tuple(_NUMBER.findall(text)),
-        char_ngrams=char_ngrams(w for w in surface if len(w) >= NGRAM_MIN_LENGTH),
-        rank_kind=question_type(text),
-        answer_terms=tuple(analyze_query(question)) or context_terms,
+        text=" ".join([question] * repeat + list(parts[1:])),
+        terms=term_runs[0] * repeat + sum(term_runs[1:], ()),
+        ngrams=tuple(analyze_ngrams(question, QUERY_STOPWORDS) * repeat + analyze_ngrams(context, QUERY_STOPWORDS)),
+        words=tuple(words),
+        word_weights=tuple(float(repeat) if w in own_words else 1.0 for w in words),
+        term_runs=term_runs,
+        surface_runs=surface_runs,
+        surface=surface_runs[0] * repeat + sum(surface_runs[1:], ()),
+        capitalized=tuple(fold_accents(w.lower()) for part in parts for w in _CAPITALIZED.findall(part)),
+        numbers=tuple(n for part in parts for n in _NUMBER.findall(part)),
+        char_ngrams=char_ngrams(w for w in all_surface if len(w) >= NGRAM_MIN_LENGTH),
+        answer_terms=own_terms or context_terms,
         context_terms=context_terms,
         kind=question_type(question),
         counted=counted_term(question),

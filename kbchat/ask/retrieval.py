@@ -45,7 +45,7 @@ class Retriever:
             vector = np.asarray(indexes.embeddings.embed_query(query.text))
         words = None
         if indexes.word_vectors is not None:
-            words = weighted_words(query.words, indexes.word_vectors, indexes.lexical.idf)
+            words = weighted_words(query.words, indexes.word_vectors, indexes.lexical.idf, query.word_weights)
         return replace(query, vector=vector, weighted_words=words)
 
     def rankings(self, query: Query) -> FirstStageRankings:

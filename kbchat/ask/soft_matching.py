@@ -24,10 +24,14 @@ class WeightedWords:
     mean: np.ndarray
 
 
-def weighted_words(words: Sequence[str], word_vectors: WordVectors, idf: Callable[[str], float]) -> WeightedWords:
-    """Look up the words' vectors and weigh each by the IDF of its stem."""
+def weighted_words(
+    words: Sequence[str], word_vectors: WordVectors, idf: Callable[[str], float], boost: Sequence[float] = ()
+) -> WeightedWords:
+    """Look up the words' vectors and weigh each by the IDF of its stem, times its boost when given."""
     stems = tuple(stem(w) for w in words)
     weights = np.array([idf(s) for s in stems], dtype=float)
+    if len(boost):
+        weights = weights * np.asarray(boost, dtype=float)
     vectors = word_vectors.vectors(words)
     return WeightedWords(stems, weights, vectors, mean_vector(vectors, weights))
 

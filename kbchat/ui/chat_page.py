@@ -9,7 +9,6 @@ from dataclasses import asdict
 import streamlit as st
 
 from kbchat.ask.answer import Answer, Source
-from kbchat.ask.answering import MAX_TOPICS_IN_REFUSAL, REFUSAL_MESSAGE
 from kbchat.config import Settings
 from kbchat.errors import IndexMissingError, KbchatError
 from kbchat.index.ingest import sync
@@ -53,16 +52,9 @@ def _render_sources(turn: dict) -> None:
             st.caption(f"Fichier : {source['source']}")
 
 
-def _render_refusal(turn: dict, kb: KnowledgeBase) -> None:
-    """A refusal, set apart from answers, with what the base does cover."""
-    st.info(escape_text(REFUSAL_MESSAGE), icon=":material/search_off:")
-    topics = kb.topics()
-    if topics:
-        st.markdown(
-            "Essayez de reformuler votre question. La base couvre notamment : "
-            + " ; ".join(f"*{escape_text(t)}*" for t in topics[:MAX_TOPICS_IN_REFUSAL])
-            + "."
-        )
+def _render_refusal(turn: dict) -> None:
+    """A refusal, set apart from answers: the same text the export and the feedback store keep."""
+    st.info(escape_text(turn["answer"]), icon=":material/search_off:")
 
 
 def _record_vote(store: FeedbackStore, index: int) -> None:
@@ -98,7 +90,7 @@ def _render_feedback(store: FeedbackStore, index: int) -> None:
         )
 
 
-def _render_turn(turn: dict, index: int, kb: KnowledgeBase, store: FeedbackStore) -> None:
+def _render_turn(turn: dict, index: int, store: FeedbackStore) -> None:
     """One past exchange."""
     with st.chat_message("user"):
         st.markdown(escape_text(turn["question"]), unsafe_allow_html=True)
@@ -107,7 +99,7 @@ def _render_turn(turn: dict, index: int, kb: KnowledgeBase, store: FeedbackStore
             st.markdown(escape_text(turn["answer"]), unsafe_allow_html=True)
             _render_sources(turn)
         else:
-            _render_refusal(turn, kb)
+            _render_refusal(turn)
         _render_feedback(store, index)
 
 
@@ -133,7 +125,7 @@ def _ask(kb: KnowledgeBase, question: str, store: FeedbackStore) -> None:
             st.write_stream(_stream(escape_text(answer.answer)))
             _render_sources(turn)
         else:
-            _render_refusal(turn, kb)
+            _render_refusal(turn)
     _turns().append(turn)
     st.rerun()
 
@@ -200,7 +192,7 @@ def render() -> None:
                 if st.button(question, key=f"example-{number}"):
                     clicked = question
     for index, turn in enumerate(turns):
-        _render_turn(turn, index, kb, store)
+        _render_turn(turn, index, store)
     question = st.chat_input("Posez votre question sur la DCI…")
     if clicked or question:
         _ask(kb, (clicked or question or "").strip(), store)
