@@ -18,6 +18,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m kbchat.index.e5_conversion models/multilingual-e5-small
 	rm -f $(VENV)/.installed-*
 	touch $@
 

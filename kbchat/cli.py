@@ -58,7 +58,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score a question set or a SQuAD file."""
     from kbchat.evaluation.datasets import read_questions
-    from kbchat.evaluation.metrics import format_table, summarize
+    from kbchat.evaluation.metrics import by_category, format_table, summarize
     from kbchat.evaluation.runner import evaluate_squad, run_items
     from kbchat.knowledge_base import open_knowledge_base
 
@@ -69,8 +69,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         items = read_questions(Path(args.questions))
         kb = open_knowledge_base(settings)
         results = run_items(kb, items[: args.limit] if args.limit else items)
-    metrics = summarize(results)
-    print(json.dumps(metrics) if args.json else format_table(metrics))
+    metrics, classes = summarize(results), by_category(results)
+    if args.json:
+        print(json.dumps(metrics | ({"classes": classes} if classes else {})))
+    else:
+        print(format_table(metrics))
+        for name, found in classes.items():
+            print(f"\nclass {name}\n{format_table(found)}")
     return 0
 
 

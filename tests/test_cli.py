@@ -79,8 +79,12 @@ def test_eval_json_keys(cli_env: dict[str, str]) -> None:
         "hit@5",
         "mrr@10",
         "answer_accuracy",
+        "answer_precision",
+        "first_sentence_accuracy",
+        "answer_token_recall",
         "refusal_accuracy",
         "false_refusal_rate",
+        "handled_right",
         "p50_ms",
         "p95_ms",
     ]

@@ -26,6 +26,7 @@ class EvalItem:
     expect_any: tuple[str, ...] = ()
     expect_all: tuple[str, ...] = ()
     history: tuple[str, ...] = ()
+    category: str = ""
 
 
 def dev_half(items: Sequence[EvalItem]) -> dict[str, int]:
@@ -50,6 +51,7 @@ def parse_item(raw: dict) -> EvalItem:
         expect_any=tuple(raw.get("expect_any") or ()),
         expect_all=tuple(raw.get("expect_all") or ()),
         history=tuple(raw.get("history") or ()),
+        category=str(raw.get("class") or ""),
     )
 
 

