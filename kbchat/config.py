@@ -64,6 +64,9 @@ class AnswerPolicy:
     context_weight: float = 0.3
     typed_min_ratio: float = 0.5
     share_ratio: float = 0.9
+    meaning_weight: float = 0.0
+    evidence_meaning_weight: float = 0.0
+    evidence_meaning_floor: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,13 @@ class Settings:
     answer_prefer_typed: bool = True
     answer_typed_min_ratio: float = 0.5
     answer_share_ratio: float = 0.9
+    answer_meaning_weight: float = 0.0
+    evidence_meaning_weight: float = 0.0
+    evidence_meaning_floor: float = 0.0
     followup_context_weight: float = 0.3
     admin_password: str = ""
     max_upload_mb: int = 20
+    squad_cache_dir: str = ""
 
     def __post_init__(self) -> None:
         """Reject first-stage weights that are negative or add up to more than 1 (BM25 on stems gets the rest)."""
@@ -157,6 +164,9 @@ class Settings:
             context_weight=self.followup_context_weight,
             typed_min_ratio=self.answer_typed_min_ratio,
             share_ratio=self.answer_share_ratio,
+            meaning_weight=self.answer_meaning_weight,
+            evidence_meaning_weight=self.evidence_meaning_weight,
+            evidence_meaning_floor=self.evidence_meaning_floor,
         )
 
 

@@ -16,6 +16,10 @@ from kbchat.ask.query import analyze_question, is_follow_up, retrieval_context
         ("Quand la DCI a-t-elle été créée ?", False),
         ("Et elle, que fait-elle ?", True),
         ("Combien en compte-t-elle ?", True),
+        ("What does the DCI do?", False),
+        ("Que fait la DCI ?", False),
+        ("DCI ?", False),
+        ("Combien d'experts ?", True),
     ],
 )
 def test_is_follow_up(question: str, expected: bool) -> None:

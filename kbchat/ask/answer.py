@@ -18,10 +18,14 @@ class Evidence:
     matched: float = 0.0
     missing_known: float = 0.0
     typed: bool = False
+    meaning: float = 0.0
 
     def value(self, policy: AnswerPolicy) -> float:
-        """The evidence compared with the refusal threshold."""
-        return self.matched + policy.known_term_weight * self.missing_known + policy.evidence_type_weight * self.typed
+        """The evidence compared with the refusal threshold: lexical, typed, and by meaning above its floor."""
+        lexical = (
+            self.matched + policy.known_term_weight * self.missing_known + policy.evidence_type_weight * self.typed
+        )
+        return lexical + policy.evidence_meaning_weight * max(0.0, self.meaning - policy.evidence_meaning_floor)
 
 
 NO_EVIDENCE = Evidence()

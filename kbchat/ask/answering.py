@@ -52,7 +52,10 @@ def weigh_evidence(
         and (query.counted is None or term_matched(query.counted, present, acronyms))
     )
     return Evidence(
-        coverage(terms, present, idf, acronyms), missing_known_share(terms, present, known, idf, acronyms), typed
+        coverage(terms, present, idf, acronyms),
+        missing_known_share(terms, present, known, idf, acronyms),
+        typed,
+        best.meaning,
     )
 
 

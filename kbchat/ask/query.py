@@ -22,6 +22,7 @@ FOLLOW_UP_OPENERS = ("et ", "and ", "aussi", "puis ", "alors ")
 MAX_FOLLOW_UP_TERMS = 2
 FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
 _CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
+_NAMED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+|\b[A-Z]{2,}\b")  # a proper name, or an acronym anywhere
 _NUMBER = re.compile(r"\d+")
 
 
@@ -33,7 +34,8 @@ def is_follow_up(question: str) -> bool:
     plain = _INVERSION.sub("", question)
     if any(w in ANAPHORA for w in re.findall(r"[\w-]+", plain.lower())):
         return True
-    return len(analyze_query(plain)) <= MAX_FOLLOW_UP_TERMS - 1
+    # An ellipsis (« Combien d'experts ? ») names at most one thing; a question that names its subject is complete.
+    return len(analyze_query(plain)) <= MAX_FOLLOW_UP_TERMS - 1 and not _NAMED.search(plain)
 
 
 def retrieval_context(question: str, previous_questions: Sequence[str]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,10 +20,11 @@ from kbchat.corpus.chunking import Chunk
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk with its final score."""
+    """A retrieved chunk with its final score, and its sentences' unit vectors when the index holds them."""
 
     chunk: Chunk
     score: float
+    sentence_vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 class Retriever:
@@ -72,4 +73,5 @@ class Retriever:
             pooled = {key for key, _ in head}
             reranked = rerank(self.ranker, self.features(query, rankings, head), head)
             ranked = reranked + [(key, 0.0) for key, _ in ranked if key not in pooled]
-        return [Passage(self.indexes.by_id[key], score) for key, score in ranked[:k]]
+        vectors = self.indexes.sentence_vectors
+        return [Passage(self.indexes.by_id[key], score, vectors.get(key)) for key, score in ranked[:k]]

@@ -26,6 +26,7 @@ class ScoredSentence:
     sentence_index: int
     sentence: str
     score: float
+    meaning: float = 0.0  # cosine of the question's vector with the sentence's (0 without vectors)
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,25 @@ def score_sentences(
     scored: list[ScoredSentence] = []
     for index, passage in enumerate(passages):
         profile = chunk_profile(passage.chunk)
+        meanings = sentence_meanings(passage, query, len(profile.sentences))
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
             score = (
                 coverage(query.answer_terms, present, idf, acronyms)
                 + policy.context_weight * coverage(query.context_terms, present, idf, acronyms)
                 + policy.type_weight * has_answer_type(sentence, query.kind)
                 + policy.rank_weight * passage.score / top
+                + policy.meaning_weight * meanings[position]
             )
-            scored.append(ScoredSentence(index, position, sentence, score))
+            scored.append(ScoredSentence(index, position, sentence, score, meanings[position]))
     return sorted(scored, key=lambda c: (-c.score, c.passage_index))
+
+
+def sentence_meanings(passage: Passage, query: Query, count: int) -> list[float]:
+    """The cosine of the question's vector with each of the passage's sentences (zeros without vectors)."""
+    vectors = passage.sentence_vectors
+    if vectors is None or query.vector is None or len(vectors) != count:
+        return [0.0] * count
+    return (vectors @ query.vector).tolist()
 
 
 def best_sentence(scored: Sequence[ScoredSentence], kind: str | None, policy: AnswerPolicy) -> ScoredSentence:

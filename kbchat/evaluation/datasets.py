@@ -14,6 +14,8 @@ SHARED = PROJECT_ROOT.parent / "shared"
 PIAF_DEV = SHARED / "benchmarks" / "piaf" / "piaf-v1.0-dev.json"
 CODE_CIVIL = SHARED / "corpora" / "code-civil"
 DCI_QUESTIONS = PROJECT_ROOT / "tests" / "dci_questions.jsonl"
+DCI_FROZEN = PROJECT_ROOT / "evals" / "dci_frozen.jsonl"
+CODE_CIVIL_FROZEN = PROJECT_ROOT / "evals" / "code_civil_frozen.jsonl"
 
 
 @dataclass(frozen=True)

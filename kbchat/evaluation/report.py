@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kbchat.config import PROJECT_ROOT, Settings
-from kbchat.evaluation.datasets import DCI_QUESTIONS, dev_half, half_of, read_questions, squad_items
-from kbchat.evaluation.metrics import METRIC_KEYS, ItemResult, answer_correct, rank_of, summarize
-from kbchat.evaluation.runner import build_squad_index, run_items
+from kbchat.evaluation.datasets import DCI_FROZEN, DCI_QUESTIONS, dev_half, half_of, read_questions
+from kbchat.evaluation.metrics import METRIC_KEYS, ItemResult, answer_correct, by_category, rank_of, summarize
+from kbchat.evaluation.runner import run_items, squad_knowledge_base
 from kbchat.index.ingest import sync
 from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 
@@ -134,22 +134,21 @@ def _settings_table() -> str:
 
 
 def write_report(piaf: Path, out_dir: Path, settings: Settings, limit: int | None = None) -> Path:
-    """Run every configuration on PIAF and the DCI set and write out_dir/evaluation.md."""
+    """Run every configuration on PIAF and the DCI sets and write out_dir/evaluation.md."""
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    documents, items = squad_items(piaf)
-    items = items[:limit] if limit else items
-    halves = dev_half(items)
-    with tempfile.TemporaryDirectory(prefix="kbchat-report-") as tmp:
-        kb = open_knowledge_base(build_squad_index(documents, settings, Path(tmp) / "piaf"))
+    with squad_knowledge_base(piaf, settings) as (kb, documents, items):
+        items = items[:limit] if limit else items
         retriever_runs = [Run(label, run_items(variant(kb, c), items)) for label, c in RETRIEVERS.items()]
         ablation_runs = [Run(label, run_items(variant(kb, c), items)) for label, c in ABLATIONS.items()]
-        kb.close()
+    halves = dev_half(items)
+    with tempfile.TemporaryDirectory(prefix="kbchat-report-") as tmp:
         dci_settings = settings.with_(kb_dir=Path(tmp) / "dci-kb", index_dir=Path(tmp) / "dci-index")
         shutil.copytree(PROJECT_ROOT / "kb", dci_settings.kb_dir)
         sync(dci_settings)
         dci = open_knowledge_base(dci_settings)
         dci_run = Run("DCI question set", run_items(dci, read_questions(DCI_QUESTIONS)))
+        frozen_run = Run("frozen DCI set (evals/)", run_items(dci, read_questions(DCI_FROZEN)))
         ood_items = [replace(i, answerable=False, source=None, expect_any=()) for i in items]
         ood_run = Run("PIAF asked of the DCI knowledge base", run_items(dci, ood_items))
         dci.close()
@@ -200,7 +199,19 @@ Every row above is the shipped configuration with these variables set (`KBCHAT_â
 
 ## Refusals and the DCI question set
 
-{_table([(dci_run.label, dci_run.metrics()), (ood_run.label, ood_run.metrics())])}
+{
+        _table(
+            [
+                (dci_run.label, dci_run.metrics()),
+                (frozen_run.label, frozen_run.metrics()),
+                (ood_run.label, ood_run.metrics()),
+            ]
+        )
+    }
+
+The frozen DCI set by class (written before tuning, never edited; `evals/README.md`):
+
+{_table([(f"class {c}", m) for c, m in by_category(frozen_run.results).items()])}
 
 ## Citations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -53,13 +54,29 @@ def build_squad_index(documents: dict[str, str], settings: Settings, workdir: Pa
 
 
 @contextmanager
+def squad_workdir(path: Path, settings: Settings) -> Iterator[Path]:
+    """Where a SQuAD file's index lives: under settings.squad_cache_dir, kept per model and chunk size, else temporary.
+
+    A kept index is brought up to date by the regular incremental ingest, so a second run embeds nothing.
+    """
+    if settings.squad_cache_dir:
+        model = re.sub(r"[^\w.-]+", "-", settings.embedding_model).strip("-")
+        folder = Path(settings.squad_cache_dir).expanduser() / f"{path.stem}-{model}-{settings.chunk_tokens}"
+        folder.mkdir(parents=True, exist_ok=True)
+        yield folder
+        return
+    with tempfile.TemporaryDirectory(prefix="kbchat-squad-") as tmp:
+        yield Path(tmp)
+
+
+@contextmanager
 def squad_knowledge_base(
     path: Path, settings: Settings, load_model: bool = True
 ) -> Iterator[tuple[KnowledgeBase, dict[str, str], list[EvalItem]]]:
-    """A SQuAD file's paragraphs indexed in a temporary folder and opened, with its documents and questions."""
+    """A SQuAD file's paragraphs indexed (see squad_workdir) and opened, with its documents and questions."""
     documents, items = squad_items(path)
-    with tempfile.TemporaryDirectory(prefix="kbchat-squad-") as tmp:
-        kb = open_knowledge_base(build_squad_index(documents, settings, Path(tmp)), load_model=load_model)
+    with squad_workdir(path, settings) as workdir:
+        kb = open_knowledge_base(build_squad_index(documents, settings, workdir), load_model=load_model)
         try:
             yield kb, documents, items
         finally:
