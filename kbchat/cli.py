@@ -90,11 +90,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_train_reranker(args: argparse.Namespace) -> int:
     """Fit the reranker on one half of PIAF's articles, print both halves, and with --write ship the model."""
-    from kbchat.ask.reranker import RANKER_PATH
+    from kbchat.ask.reranker import ranker_path
     from kbchat.evaluation.training import train
 
-    out = RANKER_PATH if args.write else None
-    for line in train(Path(args.squad), _settings(args), args.half, args.l2, args.drop, out):
+    settings = _settings(args)
+    out = ranker_path(settings.embedding_model) if args.write else None
+    for line in train(Path(args.squad), settings, args.half, args.l2, args.drop, out):
         print(line, flush=True)
     return 0
 

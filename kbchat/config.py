@@ -65,6 +65,7 @@ class AnswerPolicy:
     typed_min_ratio: float = 0.5
     share_ratio: float = 0.9
     meaning_weight: float = 0.0
+    lead_with_best: bool = False
     evidence_meaning_weight: float = 0.0
     evidence_meaning_floor: float = 0.0
 
@@ -100,6 +101,7 @@ class Settings:
     answer_typed_min_ratio: float = 0.5
     answer_share_ratio: float = 0.9
     answer_meaning_weight: float = 0.0
+    answer_lead_with_best: bool = False
     evidence_meaning_weight: float = 0.0
     evidence_meaning_floor: float = 0.0
     followup_context_weight: float = 0.3
@@ -165,6 +167,7 @@ class Settings:
             typed_min_ratio=self.answer_typed_min_ratio,
             share_ratio=self.answer_share_ratio,
             meaning_weight=self.answer_meaning_weight,
+            lead_with_best=self.answer_lead_with_best,
             evidence_meaning_weight=self.evidence_meaning_weight,
             evidence_meaning_floor=self.evidence_meaning_floor,
         )

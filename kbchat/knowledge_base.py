@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_limits
 from kbchat.ask.answer import Answer
 from kbchat.ask.indexes import Indexes
 from kbchat.ask.pipeline import answer_question
-from kbchat.ask.reranker import LinearRanker, load_ranker
+from kbchat.ask.reranker import LinearRanker, load_ranker, ranker_path
 from kbchat.ask.retrieval import Retriever
 from kbchat.config import Settings
 from kbchat.corpus.chunking import Chunk
@@ -102,5 +102,7 @@ def open_knowledge_base(settings: Settings, load_model: bool = True) -> Knowledg
         dense.sentence_vectors() if config.reranks else None,
         load_word_vectors() if config.reranks or config.weights.soft > 0 else None,
     )
-    ranker: LinearRanker | None = load_ranker() if config.reranks and load_model else None
+    ranker: LinearRanker | None = None
+    if config.reranks and load_model:
+        ranker = load_ranker(ranker_path(settings.embedding_model))
     return KnowledgeBase(settings, folder, manifest, Retriever(indexes, config, ranker))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from kbchat.ask.answer import Answer, Evidence, Source
@@ -281,3 +284,47 @@ def test_citations_grounded(text: str, expected: bool) -> None:
     ]
     assert citations_grounded(Answer(text, True, sources)) is expected
     assert citations_grounded(Answer(REFUSAL_MESSAGE, False, []))
+
+
+@pytest.mark.parametrize(
+    ("evidence", "weight", "floor", "expected"),
+    [
+        (Evidence(0.0, 0.0, False, 0.9), 2.0, 0.8, 0.2),
+        (Evidence(0.0, 0.0, False, 0.7), 2.0, 0.8, 0.0),  # below the floor counts nothing, never less
+        (Evidence(0.5, 0.0, False, 0.9), 0.0, 0.8, 0.5),
+    ],
+)
+def test_evidence_by_meaning(evidence: Evidence, weight: float, floor: float, expected: float) -> None:
+    policy = AnswerPolicy(evidence_meaning_weight=weight, evidence_meaning_floor=floor)
+    assert evidence.value(policy) == pytest.approx(expected)
+
+
+def vectors_passage(text: str, rows: list[list[float]], score: float = 1.0) -> Passage:
+    """A passage whose sentences have the given unit vectors."""
+    return Passage(passage(text, score).chunk, score, np.asarray(rows, dtype=float))
+
+
+def test_meaning_chooses_and_backs_a_paraphrase_that_shares_no_word() -> None:
+    text = "Elle compte 300 policiers. La coopération vise le soutien technique."
+    question = analyze_question("What does technical help mean?", [], {})
+    query = replace(question, vector=np.asarray([0.0, 1.0]))
+    passages = [vectors_passage(text, [[1.0, 0.0], [0.0, 1.0]])]
+    policy = AnswerPolicy(meaning_weight=1.0, evidence_meaning_weight=4.0, evidence_meaning_floor=0.5, max_sentences=1)
+    given = compose_answer(query, passages, idf, {}, policy)
+    assert given.answered and given.answer == "La coopération vise le soutien technique. [1]"
+    assert given.evidence.meaning == pytest.approx(1.0)
+    without = compose_answer(query, passages, idf, {}, replace(policy, meaning_weight=0.0, evidence_meaning_weight=0.0))
+    assert not without.answered
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"),
+    [
+        (False, "Sans rapport. La DCI coopère avec la police. [1]"),
+        (True, "La DCI coopère avec la police. … Sans rapport. [1]"),
+    ],
+)
+def test_the_best_sentence_leads_the_answer(lead: bool, expected: str) -> None:
+    passages = [passage("Sans rapport. La DCI coopère avec la police.")]
+    policy = AnswerPolicy(lead_with_best=lead, share_ratio=float("inf"))
+    assert answer("Avec qui la DCI coopère-t-elle ?", passages, policy=policy).answer == expected

@@ -268,3 +268,12 @@ def test_best_sentence_cosine(
     vectors = None if sentences is None else np.asarray(sentences).reshape(-1, 2)
     vector = None if question is None else np.asarray(question)
     assert best_sentence_cosine(vectors, vector) == pytest.approx(expected)
+
+
+def test_each_encoder_has_its_shipped_reranker() -> None:
+    from kbchat.ask.reranker import RANKER_PATH, ranker_path
+    from kbchat.config import BUNDLED_E5, BUNDLED_MODEL
+
+    assert ranker_path(BUNDLED_MODEL) == RANKER_PATH and ranker_path("/some/folder") == RANKER_PATH
+    e5 = ranker_path(BUNDLED_E5)
+    assert e5 != RANKER_PATH and load_ranker(e5).features == load_ranker(RANKER_PATH).features

@@ -10,9 +10,17 @@ from pathlib import Path
 import numpy as np
 
 from kbchat.ask.features import FEATURES
+from kbchat.config import BUNDLED_E5
 from kbchat.errors import KbchatError
 
 RANKER_PATH = Path(__file__).resolve().parent / "reranker.json"
+# The reranker is fitted for one encoder's scores: another encoder ships its own model beside the default one.
+RANKER_PATHS = {BUNDLED_E5: RANKER_PATH.with_name("reranker-multilingual-e5-small.json")}
+
+
+def ranker_path(embedding_model: str) -> Path:
+    """The shipped reranker model fitted for an encoder (the default one for any other)."""
+    return RANKER_PATHS.get(embedding_model, RANKER_PATH)
 
 
 @dataclass(frozen=True)
