@@ -60,8 +60,7 @@ def main() -> None:
             answer = compose_answer(
                 query, passages, indexes.lexical.idf, retriever.acronyms, ceiling, known=indexes.lexical.doc_freq
             )
-            quotes = tuple((s.source, q) for s in answer.sources for q in s.quotes)
-            result = ItemResult(item, (), answer.answer, True, (), 0.0, True, quotes)
+            result = ItemResult(item, (), answer.answer, True, (), 0.0, True, answer.quoted)
             results["ceiling"].append(result)
             kept = answer.evidence.value(policy) >= policy.refusal_threshold
             results["at threshold"].append(replace(result, answered=kept))

@@ -70,6 +70,11 @@ class Answer:
     evidence: Evidence = NO_EVIDENCE
     ranked: list[Passage] = field(default_factory=list)
 
+    @property
+    def quoted(self) -> tuple[tuple[str, str], ...]:
+        """Each quoted piece with the file of the source it comes from, in the answer's order."""
+        return tuple((s.source, q) for s in self.sources for q in s.quotes)
+
     def to_json(self) -> dict[str, object]:
         """The CLI's JSON form: answer, answered, sources."""
         return {"answer": self.answer, "answered": self.answered, "sources": [s.to_json() for s in self.sources]}

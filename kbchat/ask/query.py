@@ -22,7 +22,7 @@ FOLLOW_UP_OPENERS = ("et ", "and ", "aussi", "puis ", "alors ")
 MAX_FOLLOW_UP_TERMS = 2
 FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
 _CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
-_NAMED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+|\b[A-Z]{2,}\b")  # a proper name, or an acronym anywhere
+_NAMED = re.compile(rf"{_CAPITALIZED.pattern}|\b[A-Z]{{2,}}\b")  # a proper name, or an acronym anywhere
 _NUMBER = re.compile(r"\d+")
 
 
@@ -81,23 +81,22 @@ class Query:
         return tuple(dict.fromkeys(self.terms))
 
 
-def _content_surface(text: str) -> tuple[str, ...]:
-    """A text's lower-case, accent-folded words that are not question stopwords."""
-    return tuple(w for w in surface_words(text) if w not in QUERY_STOPWORDS)
-
-
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:
     """Analyze a question, with the previous question when it is a follow-up."""
     context = retrieval_context(question, history)
     parts = (question, context) if context else (question,)
     repeat = FOLLOW_UP_WEIGHT if context else 1
-    own_terms = tuple(analyze_query(question))
-    context_terms = tuple(analyze_query(context)) if context else ()
-    term_runs = tuple(tuple(expand_query_terms(p, list(analyze_query(p)), acronyms)) for p in parts)
-    own_words = content_words(question, QUERY_STOPWORDS)
-    words = list(dict.fromkeys(w for part in parts for w in content_words(part, QUERY_STOPWORDS)))
-    surface_runs = tuple(_content_surface(part) for part in parts)
-    all_surface = [w for part in parts for w in surface_words(part)]
+    analyzed = [tuple(analyze_query(part)) for part in parts]
+    own_terms, context_terms = analyzed[0], (analyzed[1] if context else ())
+    term_runs = tuple(
+        tuple(expand_query_terms(part, list(a), acronyms)) for part, a in zip(parts, analyzed, strict=True)
+    )
+    word_lists = [content_words(part, QUERY_STOPWORDS) for part in parts]
+    own_words = set(word_lists[0])
+    words = list(dict.fromkeys(w for found in word_lists for w in found))
+    surfaces = [surface_words(part) for part in parts]
+    surface_runs = tuple(tuple(w for w in found if w not in QUERY_STOPWORDS) for found in surfaces)
+    all_surface = [w for found in surfaces for w in found]
     return Query(
         question=question,
         context=context,

@@ -36,7 +36,7 @@ def run_items(kb: KnowledgeBase, items: Iterable[EvalItem]) -> list[ItemResult]:
                 tuple(s.source for s in answer.sources),
                 elapsed,
                 citations_grounded(answer),
-                tuple((s.source, q) for s in answer.sources for q in s.quotes),
+                answer.quoted,
             )
         )
     return results
