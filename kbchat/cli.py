@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kbchat.config import Settings
-from kbchat.errors import KbchatError
+from kbchat.errors import ConfigError, KbchatError
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -39,18 +39,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question from the index."""
+    from kbchat.generation.answerer import answerer_for
     from kbchat.knowledge_base import open_knowledge_base
 
-    kb = open_knowledge_base(_settings(args))
-    answer = kb.ask(args.question)
+    settings = _settings(args)
+    answer = answerer_for(open_knowledge_base(settings), settings).ask(args.question)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return 0
+    if answer.note:
+        print(f"note: {answer.note}", file=sys.stderr)
     print(answer.answer)
-    cited = [s for s in answer.sources if s.quotes]
-    if cited:
+    if answer.cited:
         print()
-        for number, source in enumerate(cited, start=1):
+        for number, source in enumerate(answer.cited, start=1):
             print(f"{source.label(number)} ({source.source})")
     return 0
 
@@ -60,15 +62,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from kbchat.evaluation.datasets import read_questions
     from kbchat.evaluation.metrics import by_category, format_table, summarize
     from kbchat.evaluation.runner import evaluate_squad, run_items
+    from kbchat.generation.answerer import answerer_for
     from kbchat.knowledge_base import open_knowledge_base
 
     settings = _settings(args)
+    if args.llm and settings.llm_config is None:
+        raise ConfigError("eval --llm demande un modèle configuré : KBCHAT_LLM, KBCHAT_LLM_MODEL (voir le README).")
+    if not args.llm:
+        settings = settings.with_(llm="")
     if args.squad:
         results = evaluate_squad(Path(args.squad), settings, args.limit)
     else:
         items = read_questions(Path(args.questions))
         kb = open_knowledge_base(settings)
-        results = run_items(kb, items[: args.limit] if args.limit else items)
+        results = run_items(answerer_for(kb, settings), items[: args.limit] if args.limit else items)
     metrics, classes = summarize(results), by_category(results)
     if args.json:
         print(json.dumps(metrics | ({"classes": classes} if classes else {})))
@@ -125,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--squad", help="SQuAD-format JSON file, indexed in a temporary folder")
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--llm", action="store_true", help="answer through the model that KBCHAT_LLM configures")
     evaluate.set_defaults(run=cmd_eval)
 
     report = commands.add_parser("report", help="write the evaluation report (metrics, ablations, plot, failures)")

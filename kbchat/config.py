@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,20 @@ class AnswerPolicy:
 
 
 @dataclass(frozen=True)
+class LlmConfig:
+    """An optional language-model backend: its name, server, model, key and limits."""
+
+    backend: str
+    base_url: str
+    model: str
+    api_key: str = field(default="", repr=False)
+    timeout: float = 30.0
+    max_tokens: int = 400
+    temperature: float = 0.0
+    stream: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every tunable of kbchat; each field is overridable by KBCHAT_<FIELD_NAME>."""
 
@@ -105,7 +119,15 @@ class Settings:
     evidence_meaning_weight: float = 0.0
     evidence_meaning_floor: float = 0.0
     followup_context_weight: float = 0.3
-    admin_password: str = ""
+    llm: str = ""
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout: float = 30.0
+    llm_max_tokens: int = 400
+    llm_temperature: float = 0.0
+    llm_stream: bool = True
+    admin_password: str = field(default="", repr=False)
     max_upload_mb: int = 20
     squad_cache_dir: str = ""
 
@@ -117,17 +139,21 @@ class Settings:
                 "KBCHAT_DENSE_WEIGHT, KBCHAT_NGRAM_WEIGHT et KBCHAT_SOFT_WEIGHT doivent être positifs "
                 f"et leur somme ne pas dépasser 1 (reçu : {sum(weights):g})."
             )
+        if self.llm and not self.llm_model:
+            raise ConfigError(f"KBCHAT_LLM={self.llm} demande aussi KBCHAT_LLM_MODEL (le nom du modèle à interroger).")
+        if self.llm_timeout <= 0:
+            raise ConfigError("KBCHAT_LLM_TIMEOUT doit être un nombre de secondes positif.")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from defaults, then KBCHAT_* variables, then explicit overrides."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
-        for field in fields(cls):
-            raw = env.get(f"KBCHAT_{field.name.upper()}")
+        for setting in fields(cls):
+            raw = env.get(f"KBCHAT_{setting.name.upper()}")
             if raw is None or raw == "":
                 continue
-            values[field.name] = _convert(field.name, field.type, raw)
+            values[setting.name] = _convert(setting.name, setting.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
         return replace(
@@ -148,6 +174,22 @@ class Settings:
             self.rerank_each,
             self.sentence_vectors,
             self.expand_acronyms,
+        )
+
+    @property
+    def llm_config(self) -> LlmConfig | None:
+        """The language-model backend, or None for the extractive answerer."""
+        if not self.llm:
+            return None
+        return LlmConfig(
+            self.llm.strip().lower(),
+            self.llm_base_url,
+            self.llm_model,
+            self.llm_api_key,
+            self.llm_timeout,
+            self.llm_max_tokens,
+            self.llm_temperature,
+            self.llm_stream,
         )
 
     @property

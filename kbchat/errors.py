@@ -27,3 +27,11 @@ class IndexBusyError(KbchatError):
 
 class ModelLoadError(KbchatError):
     """The embedding model could not be loaded."""
+
+
+class GenerationError(KbchatError):
+    """The language-model server timed out, could not be reached, or answered with an error."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from llm_server import LlmServer
 
 from kbchat.config import PROJECT_ROOT, Settings
 from kbchat.evaluation.datasets import PIAF_DEV
@@ -80,3 +81,11 @@ def piaf_path() -> Path:
     if not PIAF_DEV.is_file():
         pytest.skip(f"PIAF benchmark not found at {PIAF_DEV}")
     return PIAF_DEV
+
+
+@pytest.fixture
+def llm_server() -> Iterator[LlmServer]:
+    """A scripted OpenAI- and Ollama-compatible server on a free loopback port, for this test."""
+    server = LlmServer().start()
+    yield server
+    server.stop()

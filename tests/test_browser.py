@@ -55,3 +55,27 @@ def test_question_answer_and_source_in_a_real_browser(indexed: Settings, tmp_pat
         page.screenshot(path=str(tmp_path / "3-refus.png"), full_page=True)
         browser.close()
     assert (tmp_path / "2-reponse-et-source.png").stat().st_size > 10_000
+
+
+def test_a_generated_answer_streams_into_the_page(indexed: Settings, tmp_path: Path, llm_server) -> None:
+    from llm_server import Scripted
+    from playwright.sync_api import expect, sync_playwright
+
+    text = "La DCI a été créée en 2010 par la fusion de deux services [1]."
+    llm_server.script(Scripted(text, pace=0.4))
+    model = {"KBCHAT_LLM": "openai", "KBCHAT_LLM_BASE_URL": llm_server.url, "KBCHAT_LLM_MODEL": "modele-de-test"}
+    with serve(indexed, tmp_path / "streamlit.log", model) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        page.goto(url, wait_until="domcontentloaded")
+        expect(page.get_by_text("modele-de-test").first).to_be_visible(timeout=120_000)
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.fill("En quelle année la DCI a-t-elle été créée ?")
+        box.press("Enter")
+        message = page.get_by_test_id("stChatMessage").last
+        expect(message).to_contain_text("La DCI a été", timeout=120_000)
+        assert "services [1]." not in message.inner_text()  # the start is shown while the model still writes
+        expect(message).to_contain_text("services [1].", timeout=30_000)
+        expect(message).to_contain_text("Réponse rédigée par le modèle modele-de-test", timeout=30_000)
+        page.screenshot(path=str(tmp_path / "reponse-generee.png"), full_page=True)
+        browser.close()

@@ -202,3 +202,35 @@ def test_bad_setting_is_one_sentence_on_the_page(env: Settings, monkeypatch: pyt
     app = started()
     assert "KBCHAT_TOP_K" in app.error[0].value and not app.chat_input
     assert "KBCHAT_TOP_K" in console().error[0].value
+
+
+@pytest.fixture
+def llm_env(env: Settings, llm_server, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("KBCHAT_LLM", "openai")
+    monkeypatch.setenv("KBCHAT_LLM_BASE_URL", llm_server.url)
+    monkeypatch.setenv("KBCHAT_LLM_MODEL", "modele-de-test")
+    monkeypatch.setenv("KBCHAT_LLM_TIMEOUT", "5")
+    return env
+
+
+def test_generated_answer_is_shown_with_its_model_and_sources(llm_env: Settings, llm_server) -> None:
+    llm_server.script("La DCI a été créée en 2010 [1].")
+    app = started()
+    assert any("modele-de-test" in plain_text(c.value) for c in app.sidebar.caption)
+    app = chat(app, "En quelle année la DCI a-t-elle été créée ?")
+    assert last_answer(app) == "La DCI a été créée en 2010 [1]."
+    assert "Réponse rédigée par le modèle modele-de-test" in plain_text(app.chat_message[-1].caption[0].value)
+    assert app.expander[0].label.startswith("[1] ") and len(app.expander) == 1
+    assert llm_server.requests[-1]["stream"] is True
+
+
+def test_model_failure_shows_the_extractive_answer_and_one_line(llm_env: Settings, llm_server) -> None:
+    from llm_server import Scripted
+
+    llm_server.script(Scripted(status=500))
+    app = chat(started(), "En quelle année la DCI a-t-elle été créée ?")
+    answer = last_answer(app)
+    assert "2010" in answer and "[1]" in answer
+    note = plain_text(app.chat_message[-1].caption[0].value)
+    assert "erreur HTTP 500" in note and "réponse extraite directement des documents" in note
+    assert not app.exception and not app.error

@@ -51,10 +51,11 @@ def test_ingest_then_ask_json(cli_env: dict[str, str]) -> None:
     result = run("-m", "kbchat", "ask", "--json", "En quelle année la DCI a-t-elle été créée ?", env=cli_env)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "answered", "sources"}
+    assert set(payload) == {"answer", "answered", "sources", "generated_by", "note"}
+    assert payload["generated_by"] is None and payload["note"] is None
     assert payload["answered"] is True and "2010" in payload["answer"] and "[1]" in payload["answer"]
     for source in payload["sources"]:
-        assert set(source) == {"source", "title", "section", "chunk_id", "score", "text"}
+        assert set(source) == {"source", "title", "section", "chunk_id", "score", "text", "cited"}
     assert payload["sources"][0]["source"] == "direction-cooperation-internationale.md"
     assert "2010" in payload["sources"][0]["text"]
 
@@ -111,3 +112,29 @@ def test_the_console_script_asks_from_any_folder(cli_env: dict[str, str], tmp_pa
     )
     assert done.returncode == 0, done.stderr
     assert "2010" in done.stdout and "[1] La direction de la coopération internationale" in done.stdout
+
+
+def test_ask_and_eval_through_a_model_server(cli_env: dict[str, str], llm_server, tmp_path: Path) -> None:
+    from llm_server import Scripted
+
+    run("ingest.py", env=cli_env)
+    llm = cli_env | {"KBCHAT_LLM": "openai", "KBCHAT_LLM_BASE_URL": llm_server.url, "KBCHAT_LLM_MODEL": "m"}
+    llm_server.script("La DCI a été créée en 2010 [1].", Scripted(status=503))
+    asked = json.loads(run("-m", "kbchat", "ask", "--json", "Quand la DCI a-t-elle été créée ?", env=llm).stdout)
+    assert asked["answer"] == "La DCI a été créée en 2010 [1]." and asked["generated_by"].startswith("m ")
+    assert [s["cited"] for s in asked["sources"]][:2] == [True, False]
+    fallback = run("-m", "kbchat", "ask", "Quand la DCI a-t-elle été créée ?", env=llm)
+    assert fallback.returncode == 0 and "2010" in fallback.stdout
+    assert fallback.stderr.strip().startswith("note: ") and "HTTP 503" in fallback.stderr
+
+    questions = tmp_path / "two.jsonl"
+    questions.write_text("".join(line + "\n" for line in DCI_QUESTIONS.read_text().splitlines()[:2]), "utf-8")
+    llm_server.script("La DCI a été créée en 2010 [1].", "Elle existe depuis 2010 [1].")
+    scored = run("-m", "kbchat", "eval", "--llm", "--questions", str(questions), "--json", env=llm)
+    assert scored.returncode == 0, scored.stderr
+    assert json.loads(scored.stdout)["answer_accuracy"] == 1.0 and len(llm_server.requests) == 4
+    extractive = run("-m", "kbchat", "eval", "--questions", str(questions), "--json", env=llm)
+    assert extractive.returncode == 0 and len(llm_server.requests) == 4
+
+    missing = run("-m", "kbchat", "eval", "--llm", "--questions", str(questions), env=cli_env)
+    assert missing.returncode == 1 and "KBCHAT_LLM" in missing.stderr and "Traceback" not in missing.stderr

@@ -19,6 +19,7 @@ LAYERS = (
     ("kbchat.index",),
     ("kbchat.ask",),
     ("kbchat.knowledge_base",),
+    ("kbchat.generation",),
     ("kbchat.evaluation",),
     ("kbchat.ui", "kbchat.cli"),
     ("kbchat.__main__",),

@@ -33,7 +33,7 @@ NO_EVIDENCE = Evidence()
 
 @dataclass(frozen=True)
 class Source:
-    """A cited passage, numbered by its place in Answer.sources."""
+    """A retrieved passage, numbered by its place in Answer.sources; the cited ones come first."""
 
     source: str
     title: str
@@ -42,6 +42,7 @@ class Source:
     score: float
     text: str
     quotes: tuple[str, ...] = ()
+    cited: bool = False
 
     def label(self, number: int) -> str:
         """The citation line: « [n] title — section »."""
@@ -57,18 +58,29 @@ class Source:
             "chunk_id": self.chunk_id,
             "score": round(self.score, 4),
             "text": self.text,
+            "cited": self.cited,
         }
 
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer with its sources, or a refusal (answered False); ranked holds the retrieval's passages."""
+    """An answer with its sources, or a refusal (answered False); ranked holds the retrieval's passages.
+
+    generated names the language model that wrote the answer ('' when quoted); note tells why it did not, if it failed.
+    """
 
     answer: str
     answered: bool
     sources: list[Source] = field(default_factory=list)
     evidence: Evidence = NO_EVIDENCE
     ranked: list[Passage] = field(default_factory=list)
+    generated: str = ""
+    note: str = ""
+
+    @property
+    def cited(self) -> list[Source]:
+        """The sources the answer's markers point to, in marker order."""
+        return [s for s in self.sources if s.cited]
 
     @property
     def quoted(self) -> tuple[tuple[str, str], ...]:
@@ -76,5 +88,11 @@ class Answer:
         return tuple((s.source, q) for s in self.sources for q in s.quotes)
 
     def to_json(self) -> dict[str, object]:
-        """The CLI's JSON form: answer, answered, sources."""
-        return {"answer": self.answer, "answered": self.answered, "sources": [s.to_json() for s in self.sources]}
+        """The CLI's JSON form: answer, answered, sources, and who wrote it."""
+        return {
+            "answer": self.answer,
+            "answered": self.answered,
+            "sources": [s.to_json() for s in self.sources],
+            "generated_by": self.generated or None,
+            "note": self.note or None,
+        }

@@ -101,4 +101,6 @@ def compose_answer(
 def source_of(passage: Passage, quotes: tuple[str, ...] = ()) -> Source:
     """A passage as a citable source."""
     chunk = passage.chunk
-    return Source(chunk.source, chunk.title, chunk.section, chunk.chunk_id, passage.score, chunk.text, quotes)
+    return Source(
+        chunk.source, chunk.title, chunk.section, chunk.chunk_id, passage.score, chunk.text, quotes, bool(quotes)
+    )

@@ -14,16 +14,17 @@ from kbchat.ask.fusion import top_by_group
 from kbchat.config import Settings
 from kbchat.evaluation.datasets import EvalItem, squad_items
 from kbchat.evaluation.metrics import ItemResult
+from kbchat.generation.answerer import Answerer, answerer_for
 from kbchat.index.ingest import sync
 from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 
 
-def run_items(kb: KnowledgeBase, items: Iterable[EvalItem]) -> list[ItemResult]:
-    """Ask every question and record what came back."""
+def run_items(asked: KnowledgeBase | Answerer, items: Iterable[EvalItem]) -> list[ItemResult]:
+    """Ask every question (of the knowledge base, or through an answerer) and record what came back."""
     results = []
     for item in items:
         start = time.perf_counter()
-        answer = kb.ask(item.question, list(item.history))
+        answer = asked.ask(item.question, list(item.history))
         elapsed = (time.perf_counter() - start) * 1000
         group_of = {p.chunk.chunk_id: p.chunk.source for p in answer.ranked}
         ranked = tuple(s for s, _ in top_by_group([(p.chunk.chunk_id, p.score) for p in answer.ranked], group_of))
@@ -84,6 +85,6 @@ def squad_knowledge_base(
 
 
 def evaluate_squad(path: Path, settings: Settings, limit: int | None = None) -> list[ItemResult]:
-    """Index every paragraph of a SQuAD file in a temporary folder and ask its questions."""
+    """Index a SQuAD file's paragraphs in a temporary folder and ask its questions (through KBCHAT_LLM's model)."""
     with squad_knowledge_base(path, settings) as (kb, _, items):
-        return run_items(kb, items[:limit] if limit else items)
+        return run_items(answerer_for(kb, settings), items[:limit] if limit else items)

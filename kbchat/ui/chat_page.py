@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
 import streamlit as st
@@ -11,11 +11,12 @@ import streamlit as st
 from kbchat.ask.answer import Answer, Source
 from kbchat.config import Settings
 from kbchat.errors import IndexMissingError, KbchatError
+from kbchat.generation.answerer import Answerer
 from kbchat.index.ingest import sync
 from kbchat.knowledge_base import KnowledgeBase
 from kbchat.ui.feedback import FeedbackStore
 from kbchat.ui.rendering import Turn, conversation_markdown, escape_text, highlight
-from kbchat.ui.resources import current_settings, examples, knowledge_base
+from kbchat.ui.resources import answerer, current_settings, examples, knowledge_base
 
 WELCOME = (
     "Bonjour ! Je réponds à vos questions sur la **Direction de la coopération internationale** (DCI) "
@@ -30,11 +31,11 @@ def _turns() -> list[dict]:
     return st.session_state.setdefault("turns", [])
 
 
-def _stream(text: str) -> Iterator[str]:
-    """Yield an (escaped) answer word by word, for st.write_stream."""
-    for index, word in enumerate(text.split(" ")):
-        yield ("" if index == 0 else " ") + word
-        time.sleep(STREAM_DELAY_SECONDS)
+def _stream(tokens: Iterable[str], delay: float) -> Iterator[str]:
+    """Yield an answer's pieces escaped, for st.write_stream; a quoted answer, already known, is paced by delay."""
+    for token in tokens:
+        yield escape_text(token)
+        time.sleep(delay)
 
 
 def _source(stored: dict) -> Source:
@@ -45,7 +46,7 @@ def _source(stored: dict) -> Source:
 def _render_sources(turn: dict) -> None:
     """The cited sources, numbered as in the answer, each in an expander with the quoted sentence highlighted."""
     for number, source in enumerate(turn["sources"], start=1):
-        if not source.get("quotes"):
+        if not source.get("cited"):
             break
         with st.expander(_source(source).label(number)):
             st.markdown(highlight(source["text"], source["quotes"]), unsafe_allow_html=True)
@@ -97,10 +98,19 @@ def _render_turn(turn: dict, index: int, store: FeedbackStore) -> None:
     with st.chat_message("assistant"):
         if turn["answered"]:
             st.markdown(escape_text(turn["answer"]), unsafe_allow_html=True)
+            _render_origin(turn)
             _render_sources(turn)
         else:
             _render_refusal(turn)
         _render_feedback(store, index)
+
+
+def _render_origin(turn: dict) -> None:
+    """Who wrote the answer, and why the model's answer gave way to the quoted one, when it did."""
+    if turn.get("note"):
+        st.caption(f":material/info: {escape_text(turn['note'])}")
+    elif turn.get("generated"):
+        st.caption(f":material/edit_note: Réponse rédigée par le modèle {escape_text(turn['generated'])}.")
 
 
 def _answer_turn(question: str, answer: Answer) -> dict:
@@ -110,21 +120,22 @@ def _answer_turn(question: str, answer: Answer) -> dict:
         "answer": answer.answer,
         "answered": answer.answered,
         "sources": [asdict(s) for s in answer.sources],
+        "generated": answer.generated,
+        "note": answer.note,
     }
 
 
-def _ask(kb: KnowledgeBase, question: str, store: FeedbackStore) -> None:
-    """Answer a new question, streaming the answer, and add it to the conversation."""
+def _ask(chosen: Answerer, question: str) -> None:
+    """Answer a new question, streaming the answer as it is written, and add it to the conversation."""
     previous = [t["question"] for t in _turns()]
     with st.chat_message("user"):
         st.markdown(escape_text(question), unsafe_allow_html=True)
     with st.chat_message("assistant"):
-        answer = kb.ask(question, previous)
-        turn = _answer_turn(question, answer)
-        if answer.answered:
-            st.write_stream(_stream(escape_text(answer.answer)))
-            _render_sources(turn)
-        else:
+        reply = chosen.reply(question, previous)
+        if not reply.refused:
+            st.write_stream(_stream(reply, STREAM_DELAY_SECONDS if reply.known else 0.0))
+        turn = _answer_turn(question, reply.answer)
+        if not turn["answered"]:
             _render_refusal(turn)
     _turns().append(turn)
     st.rerun()
@@ -144,7 +155,7 @@ def _build_index(settings: Settings) -> None:
         st.rerun()
 
 
-def _sidebar(kb: KnowledgeBase) -> None:
+def _sidebar(kb: KnowledgeBase, chosen: Answerer) -> None:
     """Conversation controls: new conversation and Markdown download."""
     with st.sidebar:
         st.subheader("Conversation")
@@ -154,7 +165,7 @@ def _sidebar(kb: KnowledgeBase) -> None:
                 del st.session_state[key]
             st.rerun()
         turns = [
-            Turn(t["question"], t["answer"], t["answered"], [_source(s) for s in t["sources"] if s.get("quotes")])
+            Turn(t["question"], t["answer"], t["answered"], [_source(s) for s in t["sources"] if s.get("cited")])
             for t in _turns()
         ]
         st.download_button(
@@ -166,6 +177,7 @@ def _sidebar(kb: KnowledgeBase) -> None:
             use_container_width=True,
         )
         st.caption(f"Index : {kb.manifest.chunk_count} passages, {len(kb.manifest.documents)} document(s).")
+        st.caption(escape_text(chosen.label))
 
 
 def render() -> None:
@@ -174,6 +186,7 @@ def render() -> None:
     try:
         settings = current_settings()
         kb = knowledge_base(settings)
+        chosen = answerer(kb, settings)
     except IndexMissingError:
         _build_index(settings)
         return
@@ -181,7 +194,7 @@ def render() -> None:
         st.error(str(exc))
         return
     store = FeedbackStore(settings.data_dir)
-    _sidebar(kb)
+    _sidebar(kb, chosen)
     turns = _turns()
     clicked = None
     if not turns:
@@ -195,4 +208,4 @@ def render() -> None:
         _render_turn(turn, index, store)
     question = st.chat_input("Posez votre question sur la DCI…")
     if clicked or question:
-        _ask(kb, (clicked or question or "").strip(), store)
+        _ask(chosen, (clicked or question or "").strip())

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kbchat.ask.answer import Answer
 from kbchat.config import Settings
+from kbchat.generation.answerer import Answerer, answerer_for
 from kbchat.index.snapshot import snapshot_version
 from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 from kbchat.ui.rendering import example_questions
@@ -35,6 +36,17 @@ def _load(settings: Settings, version: str) -> KnowledgeBase:
 def knowledge_base(settings: Settings) -> KnowledgeBase:
     """The served knowledge base, reloaded when ingest has published a new snapshot."""
     return _load(settings, snapshot_version(settings.index_dir))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _answerer(_kb: KnowledgeBase, settings: Settings, version: str) -> Answerer:
+    """The configured answerer over the snapshot named by version."""
+    return answerer_for(_kb, settings)
+
+
+def answerer(kb: KnowledgeBase, settings: Settings) -> Answerer:
+    """The answerer the settings ask for (extractive, or a language model's), over the served knowledge base."""
+    return _answerer(kb, settings, kb.version)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
