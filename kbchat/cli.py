@@ -5,12 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kbchat.config import Settings
 from kbchat.errors import ConfigError, KbchatError
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like an interrupt, so that an ingest discards its unpublished snapshot."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """The SIGTERM handler."""
+    raise Terminated
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -157,6 +167,7 @@ def run(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | Non
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args = (parser or build_parser()).parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.run
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return command(args)
     except KbchatError as exc:
@@ -165,6 +176,9 @@ def run(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | Non
     except KeyboardInterrupt:
         print("kbchat: interrupted.", file=sys.stderr)
         return 130
+    except Terminated:
+        print("kbchat: stopped (SIGTERM).", file=sys.stderr)
+        return 143
 
 
 def main() -> None:

@@ -128,7 +128,7 @@ class Settings:
     llm_temperature: float = 0.0
     llm_stream: bool = True
     admin_password: str = field(default="", repr=False)
-    max_upload_mb: int = 20
+    max_file_mb: int = 20
     squad_cache_dir: str = ""
 
     def __post_init__(self) -> None:

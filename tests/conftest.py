@@ -89,3 +89,25 @@ def llm_server() -> Iterator[LlmServer]:
     server = LlmServer().start()
     yield server
     server.stop()
+
+
+HOSTILE_HTML = """<html><head><title>t</title></head><body>
+<h1>Le piège [lien](https://evil.example/x) ![image](https://evil.example/i.png)</h1>
+<h2>:red[Section rouge] &lt;img src="https://evil.example/y.png"&gt;</h2>
+<p>Le fromage bleu d'Auvergne se voit [ici](https://evil.example/z) et ![logo](https://evil.example/l.png) :blue[bleu]
+&lt;b&gt;gras&lt;/b&gt; &lt;a href="https://evil.example/a"&gt;là&lt;/a&gt;.</p>
+</body></html>
+"""
+HOSTILE_QUESTION = "Où se voit le fromage bleu d'Auvergne ?"
+
+
+@pytest.fixture(scope="session")
+def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """An index of one HTML page whose title, section and text hold links, images, colours and HTML."""
+    from kbchat.index.ingest import sync
+
+    result = settings_under(tmp_path_factory.mktemp("hostile"))
+    result.kb_dir.mkdir()
+    (result.kb_dir / "piège [x](y).html").write_text(HOSTILE_HTML, encoding="utf-8")
+    sync(result)
+    return result

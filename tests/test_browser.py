@@ -79,3 +79,35 @@ def test_a_generated_answer_streams_into_the_page(indexed: Settings, tmp_path: P
         expect(message).to_contain_text("Réponse rédigée par le modèle modele-de-test", timeout=30_000)
         page.screenshot(path=str(tmp_path / "reponse-generee.png"), full_page=True)
         browser.close()
+
+
+def test_hostile_document_stays_text_and_nothing_leaves_for_outside(hostile_index: Settings, tmp_path: Path) -> None:
+    from urllib.parse import urlparse
+
+    from conftest import HOSTILE_QUESTION
+    from playwright.sync_api import expect, sync_playwright
+
+    outside: list[str] = []
+    with serve(hostile_index, tmp_path / "streamlit.log") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
+        page.on(
+            "request",
+            lambda r: outside.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost") else None,
+        )
+        page.goto(url, wait_until="domcontentloaded")
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
+        message = ask(page, HOSTILE_QUESTION, 1)
+        expect(message).to_contain_text("fromage bleu", timeout=60_000)
+        source = message.get_by_test_id("stExpander").first
+        expect(source).to_contain_text(":red[Section rouge]")
+        expect(source).to_contain_text("Le piège [lien](https:")  # shown as typed, a word joiner after « https: »
+        source.locator("summary").click()
+        expect(source).to_contain_text("![logo](https:")
+        expect(source).to_contain_text("<b>gras</b>")
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(tmp_path / "piege.png"), full_page=True)
+        links = page.locator("a[href*='evil'], img[src*='evil']").count()
+        colored = page.locator("[data-testid='stExpander'] span[style*='color']").count()
+        browser.close()
+    assert outside == [] and links == 0 and colored == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -27,12 +28,14 @@ def indexed(copy_dci_index, tmp_path_factory: pytest.TempPathFactory) -> Setting
 
 
 @pytest.fixture
-def env(indexed: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("KBCHAT_KB_DIR", str(indexed.kb_dir))
-    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(indexed.index_dir))
-    monkeypatch.setenv("KBCHAT_DATA_DIR", str(indexed.data_dir))
+def env(indexed: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
+    """The module's index, with a data folder (feedback, console logins) of this test's own."""
+    result = indexed.with_(data_dir=tmp_path / "data")
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(result.kb_dir))
+    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(result.index_dir))
+    monkeypatch.setenv("KBCHAT_DATA_DIR", str(result.data_dir))
     monkeypatch.setenv("KBCHAT_ADMIN_PASSWORD", PASSWORD)
-    return indexed
+    return result
 
 
 def chat(app: AppTest, question: str) -> AppTest:
@@ -57,11 +60,11 @@ def test_welcome_and_example_click(env: Settings) -> None:
     assert "Direction de la coopération internationale" in app.chat_message[0].markdown[0].value
     examples = [b for b in app.button if str(b.key).startswith("example-")]
     assert 3 <= len(examples) <= 4
-    label = examples[0].label
+    label = plain_text(examples[0].label)
     examples[0].click().run(timeout=TIMEOUT)
     assert not app.exception
     assert plain_text(app.chat_message[0].markdown[0].value) == label
-    assert "[1]" in last_answer(app) and app.expander[0].label.startswith("[1] ")
+    assert "[1]" in last_answer(app) and plain_text(app.expander[0].label).startswith("[1] ")
 
 
 def test_answer_with_sources_and_feedback(env: Settings) -> None:
@@ -69,9 +72,9 @@ def test_answer_with_sources_and_feedback(env: Settings) -> None:
     answer = last_answer(app)
     assert "2010" in answer and "[1]" in answer
     first = app.expander[0]
-    assert first.label.startswith("[1] La direction de la coopération internationale")
+    assert plain_text(first.label).startswith("[1] La direction de la coopération internationale")
     assert "<mark>" in first.markdown[0].value and "2010" in first.markdown[0].value
-    assert "direction-cooperation-internationale.md" in first.caption[0].value
+    assert "direction-cooperation-internationale.md" in plain_text(first.caption[0].value)
     app.feedback(key="vote-0").set_value(0).run(timeout=TIMEOUT)
     app.text_input(key="comment-0").input("Je voulais la date exacte.").run(timeout=TIMEOUT)
     rows = FeedbackStore(env.data_dir).rows(vote=0)
@@ -163,12 +166,12 @@ def test_upload_reindex_then_new_document_answers(
     app.file_uploader[0].upload("formation.md", note, "text/markdown").run()
     next(b for b in app.button if b.label == "Enregistrer dans la base").click().run()
     assert (kb_dir / "formation.md").read_bytes() == note
-    assert any("formation.md" in m.value for m in app.markdown)
+    assert any("formation.md" in plain_text(m.value) for m in app.markdown)
     next(b for b in app.button if b.label == "Réindexer").click().run(timeout=TIMEOUT)
     assert not app.exception and "1 ajouté(s), 0 mis à jour" in app.success[-1].value
     answer = chat(started(), "Combien de policiers étrangers la DCI a-t-elle formés ?")
     assert "1200" in last_answer(answer)
-    assert any("Formation" in e.label for e in answer.expander)
+    assert any("Formation" in plain_text(e.label) for e in answer.expander)
 
 
 def test_upload_refuses_traversal_and_hidden_names(
@@ -181,27 +184,78 @@ def test_upload_refuses_traversal_and_hidden_names(
     app.file_uploader[0].upload(".cache.md", b"# x\n\ny\n", "text/markdown").run()
     next(b for b in app.button if b.label == "Enregistrer dans la base").click().run()
     assert "refusé" in app.error[0].value and not any(kb_dir.iterdir())
+    app = console(PASSWORD)
+    app.file_uploader[0].upload("scan.pdf", bytes(range(256)) * 8, "application/pdf").run()
+    next(b for b in app.button if b.label == "Enregistrer dans la base").click().run()
+    assert "n'est pas un PDF" in plain_text(app.error[0].value) and not any(kb_dir.iterdir())
 
 
-def test_without_index_the_page_builds_it(make_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_index_the_chat_page_says_so_and_builds_nothing(
+    make_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = make_settings(tmp_path)
     shutil.copytree(PROJECT_ROOT / "kb", settings.kb_dir)
     monkeypatch.setenv("KBCHAT_KB_DIR", str(settings.kb_dir))
     monkeypatch.setenv("KBCHAT_INDEX_DIR", str(settings.index_dir))
     monkeypatch.setenv("KBCHAT_DATA_DIR", str(settings.data_dir))
     app = started()
-    assert "python ingest.py" in app.warning[0].value and not app.chat_input
-    next(b for b in app.button if b.label == "Construire l'index").click().run(timeout=TIMEOUT)
-    assert not app.exception, app.exception
-    assert "Direction de la coopération internationale" in app.chat_message[0].markdown[0].value
-    assert "2010" in last_answer(chat(app, "Quand la DCI a-t-elle été créée ?"))
+    assert "python ingest.py" in app.warning[0].value and not app.chat_input and not app.button
+    assert not settings.index_dir.exists()
+
+
+def test_the_chat_page_reaches_no_action_that_changes_the_base(env: Settings) -> None:
+    import ast
+
+    tree = ast.parse((PROJECT_ROOT / "kbchat" / "ui" / "chat_page.py").read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert not imported & {"sync", "save_document", "remove_document", "publish", "kb_files", "console_page"}
+    app = chat(started(), "En quelle année la DCI a-t-elle été créée ?")
+    labels = {plain_text(b.label) for b in [*app.button, *app.sidebar.button]}
+    assert not {label for label in labels if re.search(r"(?i)index|enregistr|retir|supprim|réindex", label)}
+    assert not app.file_uploader
+
+
+def test_the_chat_works_without_a_feedback_store(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = env.kb_dir / "direction-cooperation-internationale.md"  # a file: no folder can be made under it
+    monkeypatch.setenv("KBCHAT_DATA_DIR", str(blocked / "data"))
+    app = chat(started(), "En quelle année la DCI a-t-elle été créée ?")
+    assert "2010" in last_answer(app) and not app.error
+    assert any("avis ne peuvent pas être enregistrés" in c.value for c in app.sidebar.caption)
+
+
+def form_clears_on_submit(app: AppTest, form_id: str) -> bool:
+    """Whether the form of that id tells the browser to empty its fields once submitted."""
+    found = []
+
+    def walk(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and "form" in proto.DESCRIPTOR.fields_by_name and proto.HasField("form"):
+            found.append(proto.form.form_id == form_id and proto.form.clear_on_submit)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(app._tree)
+    return any(found)
+
+
+def test_console_lockout_holds_across_sessions_and_clears_the_field(env: Settings) -> None:
+    app = console("mauvais")
+    assert plain_text(app.error[0].value) == "Mot de passe incorrect."
+    assert form_clears_on_submit(app, "console-login")  # the browser empties the password field after a try
+    for _ in range(3):
+        app.text_input[0].input("encore faux")
+        app.button[0].click().run()
+    fresh = console(PASSWORD)  # a new browser session, the right password: still refused while locked out
+    assert "Trop de tentatives" in fresh.error[0].value and not fresh.dataframe
+    assert (env.data_dir / "console.sqlite3").is_file()
+    assert PASSWORD not in (env.data_dir / "console.sqlite3").read_bytes().decode("latin-1")
 
 
 def test_bad_setting_is_one_sentence_on_the_page(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KBCHAT_TOP_K", "beaucoup")
     app = started()
-    assert "KBCHAT_TOP_K" in app.error[0].value and not app.chat_input
-    assert "KBCHAT_TOP_K" in console().error[0].value
+    assert "KBCHAT_TOP_K" in plain_text(app.error[0].value) and not app.chat_input
+    assert "KBCHAT_TOP_K" in plain_text(console().error[0].value)
 
 
 @pytest.fixture
@@ -220,7 +274,7 @@ def test_generated_answer_is_shown_with_its_model_and_sources(llm_env: Settings,
     app = chat(app, "En quelle année la DCI a-t-elle été créée ?")
     assert last_answer(app) == "La DCI a été créée en 2010 [1]."
     assert "Réponse rédigée par le modèle modele-de-test" in plain_text(app.chat_message[-1].caption[0].value)
-    assert app.expander[0].label.startswith("[1] ") and len(app.expander) == 1
+    assert plain_text(app.expander[0].label).startswith("[1] ") and len(app.expander) == 1
     assert llm_server.requests[-1]["stream"] is True
 
 
@@ -234,3 +288,21 @@ def test_model_failure_shows_the_extractive_answer_and_one_line(llm_env: Setting
     note = plain_text(app.chat_message[-1].caption[0].value)
     assert "erreur HTTP 500" in note and "réponse extraite directement des documents" in note
     assert not app.exception and not app.error
+
+
+def test_nothing_a_document_holds_renders_as_markup(hostile_index: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import HOSTILE_QUESTION
+
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(hostile_index.kb_dir))
+    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(hostile_index.index_dir))
+    monkeypatch.setenv("KBCHAT_DATA_DIR", str(hostile_index.data_dir))
+    app = chat(started(), HOSTILE_QUESTION)
+    label = app.expander[0].label
+    shown = [label, app.chat_message[-1].markdown[0].value, app.expander[0].markdown[0].value]
+    shown += [c.value for c in app.expander[0].caption]
+    for value in shown:
+        for markup in ("](", "![", ":red[", ":blue[", "<img", "<a ", "<b>"):
+            assert markup not in value, (markup, value)
+    assert "Le piège [lien](https://evil.example/x)" in plain_text(label)
+    assert ":red[Section rouge]" in plain_text(label)
+    assert "piège [x](y).html" in plain_text(app.expander[0].caption[0].value)

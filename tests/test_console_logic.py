@@ -1,13 +1,15 @@
 """The console's file handling, password check and feedback store."""
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 
-from kbchat.ui.auth import lockout_seconds, password_matches
+from kbchat.ui.auth import GLOBAL_FREE_ATTEMPTS, LoginGuard, lockout_seconds, password_matches, wait_seconds
 from kbchat.ui.feedback import FeedbackStore, to_eval_jsonl
 from kbchat.ui.kb_files import UploadError, document_rows, remove_document, safe_filename, save_document
+from kbchat.ui.storage import StorageError
 
 
 @pytest.mark.parametrize(
@@ -67,3 +69,71 @@ def test_feedback_store_and_export(tmp_path: Path) -> None:
     assert cases[0]["question"] == "Budget ?" and cases[0]["comment"] == "Le budget devrait y être."
     assert cases[1]["source"] == "dci.md" and cases[1]["expect_any"] == []
     assert to_eval_jsonl([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("failures", "last", "now", "free", "wait"),
+    [(0, 0.0, 100.0, 3, 0.0), (3, 100.0, 100.0, 3, 2.0), (3, 100.0, 101.5, 3, 0.5), (4, 100.0, 110.0, 3, 0.0),
+     (20, 100.0, 100.0, 20, 2.0), (19, 100.0, 100.0, 20, 0.0), (40, 0.0, 30.0, 3, 30.0)],
+)  # fmt: skip
+def test_wait_seconds(failures: int, last: float, now: float, free: int, wait: float) -> None:
+    assert wait_seconds(failures, last, now, free) == pytest.approx(wait)
+
+
+def test_login_failures_are_shared_by_sessions_per_address_and_over_all(tmp_path: Path) -> None:
+    first, second = LoginGuard(tmp_path), LoginGuard(tmp_path)  # two sessions, one server
+    for _ in range(3):
+        first.failed("10.0.0.1", 1000.0)
+    assert second.wait("10.0.0.1", 1000.0) == 2.0 and second.wait("10.0.0.2", 1000.0) == 0.0
+    second.succeeded("10.0.0.1")
+    assert first.wait("10.0.0.1", 1000.0) == 0.0
+    for n in range(GLOBAL_FREE_ATTEMPTS - 3):
+        first.failed(f"10.0.1.{n}", 2000.0)  # one try from each of many addresses
+    assert second.wait("10.9.9.9", 2000.0) == 2.0  # everyone waits, a new address included
+    assert second.wait("10.9.9.9", 2003.0) == 0.0
+
+
+def test_feedback_writes_from_many_threads_are_all_kept(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path)
+    failures: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for n in range(40):
+                row = store.record(f"Q{worker}-{n}", "R", True, ["dci.md"], n % 2)
+                store.update(row, comment=f"c{worker}")
+                FeedbackStore(tmp_path)  # the page's constructor, on every rerun in the past
+        except BaseException as exc:  # noqa: BLE001 - any failure is what the test counts
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    rows = store.rows()
+    assert len(rows) == 16 * 40 and all(r.comment.startswith("c") for r in rows)
+
+
+def test_an_unusable_data_folder_is_one_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x")
+    with pytest.raises(StorageError, match="ne peut pas être créé"):
+        FeedbackStore(blocker / "data")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("hasard.pdf", bytes(range(256)) * 4, "n'est pas un PDF"),
+        ("vide.md", b"", "aucun paragraphe"),
+        ("binaire.txt", b"\x7fELF" + bytes(300), "exécutable"),
+        ("faux.docx", b"du texte", "pas une archive zip"),
+        ("titres.md", b"# Un\n\n## Deux\n", "titres seuls"),
+    ],
+)
+def test_uploads_get_the_checks_of_ingest(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(UploadError, match=f"Fichier refusé : {name}.*{reason}"):
+        save_document(tmp_path, name, data, 1 << 20)
+    assert list(tmp_path.iterdir()) == []

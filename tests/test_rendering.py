@@ -49,8 +49,26 @@ def test_conversation_markdown() -> None:
     ]
     text = conversation_markdown(turns)
     assert text.startswith("# Conversation")
-    assert "**Question :** Quand ?" in text and "- [1] DCI — Réseau (`dci.md`)" in text and "  > En 2010." in text
-    assert "**Réponse :** Je n'ai pas trouvé." in text
+    assert "**Question :** Quand ?" in text and "- \\[1\\] DCI — Réseau (dci\\.md)" in text
+    assert "  > En 2010\\." in text and "**Réponse :** Je n'ai pas trouvé\\." in text
+
+
+HOSTILE = (
+    "<h1>Titre</h1> [lien](https://evil.example/x) ![image](https://evil.example/i.png) :red[rouge] "
+    "<img src=https://evil.example/y.png> https://evil.example/z `code` **gras**\n# titre\n> cité"
+)
+
+
+def test_the_export_renders_nothing_a_document_or_a_user_wrote_as_markup() -> None:
+    from markdown_it import MarkdownIt
+
+    source = Source(HOSTILE, HOSTILE, HOSTILE, "c1", 1.0, HOSTILE, ("x",), True)
+    text = conversation_markdown([Turn(HOSTILE, HOSTILE, True, [source])])
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    for tag in ("<a ", "<img", "<h1>Titre", "<code>", "<strong>gras", "<blockquote>\n<p>cité"):
+        assert tag not in html, tag
+    assert html.count("<strong>") == 2  # the export's own « Question » and « Réponse »
+    assert "evil.example/i.png" in html  # shown as text
 
 
 def test_example_questions() -> None:

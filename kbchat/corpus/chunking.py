@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from kbchat.text.analyzer import analyze
@@ -43,6 +43,9 @@ class Chunk:
         return f"{context}\n{self.text}" if context else self.text
 
 
+LONG_WORD_CHARS = 100  # no tokenizer reads a longer run of characters as a word (WordPiece's own limit)
+
+
 def approximate_tokens(text: str) -> int:
     """A word-piece estimate for French text when no tokenizer is at hand."""
     return int(len(text.split()) * 1.6) + 1
@@ -54,22 +57,45 @@ def chunk_id(source: str, position: int, text: str) -> str:
     return digest[:20]
 
 
-def _split_words(text: str, budget: int, count: TokenCounter) -> list[str]:
-    """Split an over-long sentence into word runs that fit the budget."""
-    pieces: list[str] = []
-    current: list[str] = []
+def _words(text: str) -> Iterator[str]:
+    """The words of a text; a run of characters longer than LONG_WORD_CHARS without a space is cut into pieces."""
     for word in text.split():
+        yield from (word[i : i + LONG_WORD_CHARS] for i in range(0, len(word), LONG_WORD_CHARS))
+
+
+def _split_words(text: str, budget: int, count: TokenCounter) -> list[str]:
+    """Split an over-long sentence into word runs that fit the budget.
+
+    Word pieces add up over words (tokenizers split on spaces first), so each word is counted once; where they do
+    not add up (an estimate), the runs are cut again by counting each growing run.
+    """
+    words = list(_words(text))
+    overhead = count("")
+    runs: list[list[str]] = [[]]
+    used = overhead
+    for word in words:
+        cost = max(count(word) - overhead, 1)
+        if runs[-1] and used + cost > budget:
+            runs.append([])
+            used = overhead
+        runs[-1].append(word)
+        used += cost
+    pieces = [" ".join(run) for run in runs if run]
+    if all(count(piece) <= budget for piece in pieces):
+        return pieces
+    pieces, current = [], []
+    for word in words:
         if current and count(" ".join([*current, word])) > budget:
             pieces.append(" ".join(current))
             current = []
         current.append(word)
-    if current:
-        pieces.append(" ".join(current))
-    return pieces
+    return [*pieces, " ".join(current)] if current else pieces
 
 
 def _units(text: str, budget: int, count: TokenCounter) -> list[str]:
     """Pieces of a paragraph that each fit the budget: the paragraph, else sentences, else words."""
+    if any(len(word) > LONG_WORD_CHARS for word in text.split()):
+        text = " ".join(_words(text))
     if count(text) <= budget:
         return [text]
     units: list[str] = []

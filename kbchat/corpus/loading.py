@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kbchat.corpus.chunking import Block
+from kbchat.corpus.inspection import HEAD_BYTES, TEXT_SUFFIXES, content_problem, decode_text, read_checked
 from kbchat.errors import DocumentError
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
+DEFAULT_MAX_BYTES = 20 << 20
 BOILERPLATE_TAGS = ("script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template", "svg")
 
 
@@ -21,14 +26,6 @@ class LoadedDocument:
     source: str
     title: str
     blocks: tuple[Block, ...]
-
-
-def decode_text(data: bytes) -> str:
-    """Decode bytes as UTF-8 (BOM allowed), falling back to cp1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def _clean(text: str) -> str:
@@ -138,11 +135,14 @@ def parse_html(text: str) -> tuple[str, list[Block]]:
     return outline.first_heading or page_title, outline.blocks
 
 
-def parse_pdf(path: Path) -> tuple[str, list[Block]]:
-    """Title (metadata) and paragraphs of a PDF's text layer."""
+def parse_pdf(data: bytes) -> tuple[str, list[Block]]:
+    """Title (metadata) and paragraphs of a PDF's text layer; DocumentError when encrypted or without text."""
     from pypdf import PdfReader
 
-    reader = PdfReader(str(path))
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings would print beside kbchat's one line
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not _opens_without_password(reader):
+        raise DocumentError("PDF protégé par un mot de passe")
     title = _clean(str((reader.metadata or {}).get("/Title", "") or ""))
     blocks: list[Block] = []
     for page in reader.pages:
@@ -150,14 +150,24 @@ def parse_pdf(path: Path) -> tuple[str, list[Block]]:
         for paragraph in re.split(r"\n\s*\n", page_text):
             if _clean(paragraph):
                 blocks.append(Block((), _clean(paragraph)))
+    if not blocks and reader.pages:
+        raise DocumentError("PDF sans couche texte (PDF scanné ?) : rien à indexer")
     return title, blocks
 
 
-def parse_docx(path: Path) -> tuple[str, list[Block]]:
+def _opens_without_password(reader: object) -> bool:
+    """True when an encrypted PDF opens with the empty user password (only editing is restricted)."""
+    try:
+        return bool(reader.decrypt(""))  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - any failure to decrypt means the PDF cannot be read
+        return False
+
+
+def parse_docx(data: bytes) -> tuple[str, list[Block]]:
     """Title and blocks of a Word document, following its heading styles."""
     import docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(io.BytesIO(data))
     outline = _Outline()
     title = _clean(document.core_properties.title or "")
     for paragraph in document.paragraphs:
@@ -183,42 +193,65 @@ _TEXT_PARSERS: dict[str, Callable[[str], tuple[str, list[Block]]]] = {
     ".html": parse_html,
     ".htm": parse_html,
 }
-_BINARY_PARSERS: dict[str, Callable[[Path], tuple[str, list[Block]]]] = {".pdf": parse_pdf, ".docx": parse_docx}
+_BINARY_PARSERS: dict[str, Callable[[bytes], tuple[str, list[Block]]]] = {".pdf": parse_pdf, ".docx": parse_docx}
 
 
-def load_document(path: Path, root: Path) -> LoadedDocument:
-    """Read one supported file into a LoadedDocument; raise DocumentError when it can't be read."""
+def load_document(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
+    """Read one supported file into a LoadedDocument; raise DocumentError, naming the file, when it can't be."""
     source = path.relative_to(root).as_posix()
     suffix = path.suffix.lower()
+    if suffix not in _TEXT_PARSERS and suffix not in _BINARY_PARSERS:
+        raise DocumentError(f"{source} : format non pris en charge ({suffix or 'sans extension'}).")
+    return parse_document(source, read_checked(path, root, max_bytes))
+
+
+def parse_document(source: str, data: bytes) -> LoadedDocument:
+    """A document's bytes, named source, into a LoadedDocument; the checks of ingest and of uploads alike."""
+    suffix = Path(source).suffix.lower()
+    problem = content_problem(data[:HEAD_BYTES], suffix)
+    if problem:
+        raise DocumentError(f"{source} : {problem} ; refusé.")
     try:
         if suffix in _TEXT_PARSERS:
-            title, blocks = _TEXT_PARSERS[suffix](decode_text(path.read_bytes()))
+            title, blocks = _TEXT_PARSERS[suffix](decode_text(data))
         elif suffix in _BINARY_PARSERS:
-            title, blocks = _BINARY_PARSERS[suffix](path)
+            title, blocks = _BINARY_PARSERS[suffix](data)
         else:
-            raise DocumentError(f"{source} : format non pris en charge ({suffix or 'sans extension'}).")
-    except DocumentError:
-        raise
+            raise DocumentError(f"format non pris en charge ({suffix or 'sans extension'})")
+    except DocumentError as exc:
+        raise DocumentError(f"{source} : {exc} ; refusé.") from exc
     except Exception as exc:  # noqa: BLE001 - any parser failure is a per-file error for the person
         raise DocumentError(f"{source} n'a pas pu être lu ({type(exc).__name__} : {exc}).") from exc
     blocks = dedupe_blocks(blocks)
     if not blocks:
-        raise DocumentError(f"{source} ne contient aucun texte.")
-    return LoadedDocument(source, title or path.stem.replace("_", " ").replace("-", " "), tuple(blocks))
-
-
-def is_supported(path: Path) -> bool:
-    """True for a visible file of a supported type."""
-    return path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(".")
+        raise DocumentError(f"{source} ne contient aucun paragraphe de texte (vide, ou titres seuls).")
+    stem = Path(source).stem.replace("_", " ").replace("-", " ")
+    return LoadedDocument(source, title or stem, tuple(blocks))
 
 
 def list_documents(root: Path) -> list[Path]:
-    """Every supported file under root, hidden files and folders skipped, in a stable order."""
+    """Every supported file under root, in a stable order; hidden files, hidden and linked folders are skipped.
+
+    The walk keeps its own stack: a tree a thousand folders deep must not exhaust Python's recursion.
+    """
     if not root.is_dir():
         return []
-    found = [
-        p
-        for p in root.rglob("*")
-        if is_supported(p) and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    ]
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # unreadable or too deep a folder: its files cannot be indexed, the others still are
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES and (entry.is_file() or entry.is_symlink()):
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
     return sorted(found)

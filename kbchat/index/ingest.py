@@ -10,15 +10,18 @@ from pathlib import Path
 
 from kbchat.config import Settings
 from kbchat.corpus.chunking import Chunk, chunk_blocks
+from kbchat.corpus.inspection import read_checked
 from kbchat.corpus.loading import LoadedDocument, list_documents, load_document
 from kbchat.errors import DocumentError, KbchatError, ModelMismatchError
 from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings, ensure_same_model
+from kbchat.index.faults import fault_point
 from kbchat.index.lexical_store import LexicalIndex
 from kbchat.index.snapshot import (
     FORMAT,
     DocumentEntry,
     Manifest,
+    clean_leftovers,
     current_snapshot,
     discard,
     ingest_lock,
@@ -93,15 +96,21 @@ def plan_sync(current: Mapping[str, str], previous: Mapping[str, str]) -> SyncPl
     )
 
 
-def hash_documents(kb_dir: Path) -> dict[str, tuple[str, int]]:
-    """SHA-256 and size of every supported document, keyed by its path relative to kb_dir."""
+def hash_documents(kb_dir: Path, max_bytes: int) -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
+    """SHA-256 and size of every document that passes the file checks, and why each other one does not."""
     if not kb_dir.is_dir():
         raise KbchatError(f"Le dossier de la base de connaissances {kb_dir} n'existe pas.")
     out: dict[str, tuple[str, int]] = {}
+    errors: dict[str, str] = {}
     for path in list_documents(kb_dir):
-        data = path.read_bytes()
-        out[path.relative_to(kb_dir).as_posix()] = (hashlib.sha256(data).hexdigest(), len(data))
-    return out
+        source = path.relative_to(kb_dir).as_posix()
+        try:
+            data = read_checked(path, kb_dir, max_bytes)
+        except DocumentError as exc:
+            errors[source] = str(exc)
+            continue
+        out[source] = (hashlib.sha256(data).hexdigest(), len(data))
+    return out, errors
 
 
 def _previous_hashes(manifest: Manifest | None, settings: Settings) -> dict[str, str]:
@@ -122,25 +131,32 @@ def sync(
 ) -> SyncReport:
     """Bring the index in line with the documents; only changed documents are embedded."""
     with ingest_lock(settings.index_dir):
-        hashes = hash_documents(settings.kb_dir)
+        if not dry_run:
+            clean_leftovers(settings.index_dir)
+        hashes, unreadable = hash_documents(settings.kb_dir, settings.max_file_mb << 20)
         previous = None if rebuild else current_snapshot(settings.index_dir)
         manifest = read_manifest(previous) if previous else None
         if manifest is not None:
             ensure_same_model(manifest.embedding_model, settings.embedding_model)
-        plan = plan_sync({s: h for s, (h, _) in hashes.items()}, _previous_hashes(manifest, settings))
+        before = _previous_hashes(manifest, settings)
+        # A document that fails the checks now keeps what the index holds of it, until it is fixed or removed.
+        kept = {s: before[s] for s in unreadable if s in before}
+        plan = plan_sync({s: h for s, (h, _) in hashes.items()} | kept, before)
         old_count = manifest.chunk_count if manifest else 0
         if dry_run or (manifest is not None and not plan.has_changes):
-            return SyncReport(plan, old_count, dry_run=dry_run)
-        return _apply(settings, plan, hashes, previous, manifest, show_progress, on_progress)
+            return SyncReport(plan, old_count, dry_run=dry_run, errors=unreadable)
+        report = _apply(settings, plan, hashes, previous, manifest, show_progress, on_progress)
+        report.errors = unreadable | report.errors
+        return report
 
 
-def _load_all(kb_dir: Path, sources: list[str]) -> tuple[dict[str, LoadedDocument], dict[str, str]]:
+def _load_all(kb_dir: Path, sources: list[str], max_bytes: int) -> tuple[dict[str, LoadedDocument], dict[str, str]]:
     """Load documents, collecting per-file errors instead of stopping."""
     loaded: dict[str, LoadedDocument] = {}
     errors: dict[str, str] = {}
     for source in sources:
         try:
-            loaded[source] = load_document(kb_dir / source, kb_dir)
+            loaded[source] = load_document(kb_dir / source, kb_dir, max_bytes)
         except DocumentError as exc:
             errors[source] = str(exc)
     return loaded, errors
@@ -161,12 +177,14 @@ def _apply(
         raise ModelMismatchError(
             "L'index contient des vecteurs d'une autre dimension : lancez `python ingest.py --rebuild`."
         )
-    loaded, errors = _load_all(settings.kb_dir, plan.added + plan.changed)
+    loaded, errors = _load_all(settings.kb_dir, plan.added + plan.changed, settings.max_file_mb << 20)
     folder = new_snapshot(settings.index_dir)
+    fault_point("loaded")
     dense: DenseStore | None = None
     try:
         if previous is not None:
             shutil.copytree(previous / "chroma", folder / "chroma")
+        fault_point("copied")
         dense = DenseStore(folder / "chroma", embeddings, embeddings.name, embeddings.dimension)
         chunks = read_chunks(previous) if previous is not None else []
         documents = dict(manifest.documents) if manifest is not None else {}
@@ -191,7 +209,9 @@ def _apply(
         ids = [c.chunk_id for c in chunks]
         terms = [c.terms for c in chunks]
         LexicalIndex.build(ids, terms, settings.bm25_k1, settings.bm25_b).save(folder / "lexical")
+        fault_point("lexical")
         write_chunks(folder, chunks)
+        fault_point("chunks")
         new_manifest = Manifest(
             embedding_model=embeddings.name,
             dimension=embeddings.dimension,
@@ -202,6 +222,7 @@ def _apply(
         write_manifest(folder, new_manifest)
         dense.close()
         dense = None
+        fault_point("manifest")
         publish(settings.index_dir, folder)
     except BaseException:
         if dense is not None:
@@ -238,6 +259,7 @@ def _embed(dense: DenseStore, chunks: list[Chunk], show_progress: bool, on_progr
         for start in range(0, len(chunks), INGEST_BATCH):
             batch = chunks[start : start + INGEST_BATCH]
             dense.add(batch)
+            fault_point("embedding")
             bar.update(len(batch))
             if on_progress is not None:
                 on_progress(start + len(batch), len(chunks))

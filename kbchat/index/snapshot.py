@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kbchat.corpus.chunking import Chunk
 from kbchat.errors import IndexBusyError, IndexMissingError
+from kbchat.index.faults import fault_point
 
 FORMAT = 2  # 2: sentence vectors beside the chunk vectors
 POINTER = "CURRENT"
@@ -142,10 +143,30 @@ def publish(index_dir: Path, folder: Path) -> None:
     with tmp.open() as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / POINTER)
+    fault_point("published")
     keep = {folder.name, previous}
     for other in (index_dir / SNAPSHOTS).iterdir():
         if other.name not in keep:
             shutil.rmtree(other, ignore_errors=True)
+
+
+def clean_leftovers(index_dir: Path) -> list[str]:
+    """Remove what killed runs left (unpublished snapshots, a half-written pointer); return the names removed.
+
+    Called under the ingest lock: no other run is writing. A snapshot with a manifest was complete, so the served
+    one and its predecessor (which a reader may still be opening) are the only ones kept.
+    """
+    snapshots = index_dir / SNAPSHOTS
+    (index_dir / f"{POINTER}.tmp").unlink(missing_ok=True)
+    if not snapshots.is_dir():
+        return []
+    served = snapshot_version(index_dir)
+    complete = sorted(f.name for f in snapshots.iterdir() if (f / "manifest.json").is_file() and f.name != served)
+    keep = {served, *complete[-1:]}
+    removed = sorted(f.name for f in snapshots.iterdir() if f.name not in keep)
+    for name in removed:
+        shutil.rmtree(snapshots / name, ignore_errors=True)
+    return removed
 
 
 def discard(folder: Path) -> None:

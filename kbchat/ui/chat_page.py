@@ -9,14 +9,12 @@ from dataclasses import asdict
 import streamlit as st
 
 from kbchat.ask.answer import Answer, Source
-from kbchat.config import Settings
 from kbchat.errors import IndexMissingError, KbchatError
 from kbchat.generation.answerer import Answerer
-from kbchat.index.ingest import sync
 from kbchat.knowledge_base import KnowledgeBase
 from kbchat.ui.feedback import FeedbackStore
 from kbchat.ui.rendering import Turn, conversation_markdown, escape_text, highlight
-from kbchat.ui.resources import answerer, current_settings, examples, knowledge_base
+from kbchat.ui.resources import answerer, current_settings, examples, feedback_store, knowledge_base
 
 WELCOME = (
     "Bonjour ! Je réponds à vos questions sur la **Direction de la coopération internationale** (DCI) "
@@ -48,9 +46,9 @@ def _render_sources(turn: dict) -> None:
     for number, source in enumerate(turn["sources"], start=1):
         if not source.get("cited"):
             break
-        with st.expander(_source(source).label(number)):
+        with st.expander(escape_text(_source(source).label(number))):
             st.markdown(highlight(source["text"], source["quotes"]), unsafe_allow_html=True)
-            st.caption(f"Fichier : {source['source']}")
+            st.caption(f"Fichier : {escape_text(source['source'])}")
 
 
 def _render_refusal(turn: dict) -> None:
@@ -64,18 +62,25 @@ def _record_vote(store: FeedbackStore, index: int) -> None:
     vote = st.session_state.get(f"vote-{index}")
     if vote is None:
         return
-    if turn.get("feedback_id"):
-        store.update(turn["feedback_id"], vote=int(vote))
-    else:
-        sources = [s["source"] for s in turn["sources"]]
-        turn["feedback_id"] = store.record(turn["question"], turn["answer"], turn["answered"], sources, int(vote))
+    try:
+        if turn.get("feedback_id"):
+            store.update(turn["feedback_id"], vote=int(vote))
+        else:
+            sources = [s["source"] for s in turn["sources"]]
+            turn["feedback_id"] = store.record(turn["question"], turn["answer"], turn["answered"], sources, int(vote))
+    except KbchatError:
+        st.toast("Votre avis n'a pas pu être enregistré ; réessayez plus tard.", icon=":material/warning:")
 
 
 def _record_comment(store: FeedbackStore, index: int) -> None:
     """Attach the comment typed under an answer to its stored vote."""
     turn = _turns()[index]
-    if turn.get("feedback_id"):
+    if not turn.get("feedback_id"):
+        return
+    try:
         store.update(turn["feedback_id"], comment=st.session_state.get(f"comment-{index}", ""))
+    except KbchatError:
+        st.toast("Votre commentaire n'a pas pu être enregistré ; réessayez plus tard.", icon=":material/warning:")
 
 
 def _render_feedback(store: FeedbackStore, index: int) -> None:
@@ -91,7 +96,7 @@ def _render_feedback(store: FeedbackStore, index: int) -> None:
         )
 
 
-def _render_turn(turn: dict, index: int, store: FeedbackStore) -> None:
+def _render_turn(turn: dict, index: int, store: FeedbackStore | None) -> None:
     """One past exchange."""
     with st.chat_message("user"):
         st.markdown(escape_text(turn["question"]), unsafe_allow_html=True)
@@ -102,7 +107,8 @@ def _render_turn(turn: dict, index: int, store: FeedbackStore) -> None:
             _render_sources(turn)
         else:
             _render_refusal(turn)
-        _render_feedback(store, index)
+        if store is not None:
+            _render_feedback(store, index)
 
 
 def _render_origin(turn: dict) -> None:
@@ -141,25 +147,19 @@ def _ask(chosen: Answerer, question: str) -> None:
     st.rerun()
 
 
-def _build_index(settings: Settings) -> None:
-    """Offer to build the missing index, with a progress bar."""
-    st.warning("L'index n'existe pas encore : lancez `python ingest.py`, ou construisez-le ici.")
-    if st.button("Construire l'index", type="primary"):
-        bar = st.progress(0.0, text="Indexation des documents…")
-        try:
-            report = sync(settings, on_progress=lambda done, total: bar.progress(done / max(total, 1)))
-        except KbchatError as exc:
-            st.error(str(exc))
-            return
-        bar.progress(1.0, text=report.summary("fr"))
-        st.rerun()
+def _no_index() -> None:
+    """The index is missing: only staff can build it (the chat page changes neither kb/ nor the index)."""
+    st.warning(
+        "L'index n'existe pas encore : l'équipe qui gère la base doit le construire "
+        "(`python ingest.py`, ou « Réindexer » dans la console de gestion)."
+    )
 
 
-def _sidebar(kb: KnowledgeBase, chosen: Answerer) -> None:
+def _sidebar(kb: KnowledgeBase, chosen: Answerer, keeps_feedback: bool) -> None:
     """Conversation controls: new conversation and Markdown download."""
     with st.sidebar:
         st.subheader("Conversation")
-        if st.button("Nouvelle conversation", use_container_width=True):
+        if st.button("Nouvelle conversation", width="stretch"):
             st.session_state["turns"] = []
             for key in [k for k in st.session_state if str(k).startswith(("vote-", "comment-"))]:
                 del st.session_state[key]
@@ -174,10 +174,12 @@ def _sidebar(kb: KnowledgeBase, chosen: Answerer) -> None:
             file_name="conversation-dci.md",
             mime="text/markdown",
             disabled=not turns,
-            use_container_width=True,
+            width="stretch",
         )
         st.caption(f"Index : {kb.manifest.chunk_count} passages, {len(kb.manifest.documents)} document(s).")
         st.caption(escape_text(chosen.label))
+        if not keeps_feedback:
+            st.caption(":material/warning: Les avis ne peuvent pas être enregistrés pour le moment.")
 
 
 def render() -> None:
@@ -188,13 +190,13 @@ def render() -> None:
         kb = knowledge_base(settings)
         chosen = answerer(kb, settings)
     except IndexMissingError:
-        _build_index(settings)
+        _no_index()
         return
     except KbchatError as exc:
-        st.error(str(exc))
+        st.error(escape_text(str(exc)))
         return
-    store = FeedbackStore(settings.data_dir)
-    _sidebar(kb, chosen)
+    store = feedback_store(settings)
+    _sidebar(kb, chosen, store is not None)
     turns = _turns()
     clicked = None
     if not turns:
@@ -202,7 +204,7 @@ def render() -> None:
             st.markdown(WELCOME)
             st.markdown("Quelques questions pour commencer :")
             for number, question in enumerate(examples(kb, kb.version)):
-                if st.button(question, key=f"example-{number}"):
+                if st.button(escape_text(question), key=f"example-{number}"):
                     clicked = question
     for index, turn in enumerate(turns):
         _render_turn(turn, index, store)

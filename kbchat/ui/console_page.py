@@ -12,32 +12,39 @@ from kbchat.corpus.loading import SUPPORTED_SUFFIXES
 from kbchat.errors import KbchatError
 from kbchat.index.ingest import sync
 from kbchat.index.snapshot import current_snapshot, read_manifest
-from kbchat.ui.auth import lockout_seconds, password_matches
+from kbchat.ui.auth import LoginGuard, password_matches
 from kbchat.ui.feedback import FeedbackStore, to_eval_jsonl
 from kbchat.ui.kb_files import UploadError, document_rows, remove_document, save_document
+from kbchat.ui.rendering import escape_text
 from kbchat.ui.resources import current_settings
 
 
 def _login(settings: Settings) -> bool:
-    """Ask for the console password; True once the session is signed in."""
+    """Ask for the console password; True once the session is signed in. Failures count per address, server-side."""
     if st.session_state.get("console_ok"):
         return True
-    state = st.session_state.setdefault("console_failures", {"count": 0, "until": 0.0})
-    wait = state["until"] - time.time()
-    with st.form("console-login"):
-        password = st.text_input("Mot de passe de la console", type="password")
+    try:
+        guard = LoginGuard(settings.data_dir)
+    except KbchatError as exc:
+        st.error(f"{escape_text(str(exc))} La connexion est refusée tant que les tentatives ne peuvent être comptées.")
+        return False
+    address = st.context.ip_address  # None on localhost
+    client = address if isinstance(address, str) and address else "local"
+    with st.form("console-login", clear_on_submit=True):
+        password = st.text_input("Mot de passe de la console", type="password", key="console-password")
         submitted = st.form_submit_button("Se connecter")
-    if submitted and wait > 0:
+    if not submitted:
+        return False
+    wait = guard.wait(client, time.time())
+    if wait > 0:
         st.error(f"Trop de tentatives : réessayez dans {int(wait) + 1} secondes.")
         return False
-    if submitted:
-        if password_matches(password, settings.admin_password):
-            st.session_state["console_ok"] = True
-            state.update(count=0, until=0.0)
-            st.rerun()
-        state["count"] += 1
-        state["until"] = time.time() + lockout_seconds(state["count"])
-        st.error("Mot de passe incorrect.")
+    if password_matches(password, settings.admin_password):
+        guard.succeeded(client)
+        st.session_state["console_ok"] = True
+        st.rerun()
+    guard.failed(client, time.time())
+    st.error("Mot de passe incorrect.")
     return False
 
 
@@ -66,7 +73,7 @@ def _state_panel(settings: Settings) -> None:
             "indexed_at": "Dernière indexation",
         },
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 
 
@@ -78,18 +85,16 @@ def _upload_panel(settings: Settings) -> None:
         type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
         accept_multiple_files=True,
         key=f"upload-{st.session_state.get('upload_round', 0)}",
-        max_upload_size=settings.max_upload_mb,
+        max_upload_size=settings.max_file_mb,
     )
     if files and st.button("Enregistrer dans la base", type="primary"):
         for file in files:
             try:
-                path, replaced = save_document(
-                    settings.kb_dir, file.name, file.getvalue(), settings.max_upload_mb << 20
-                )
+                path, replaced = save_document(settings.kb_dir, file.name, file.getvalue(), settings.max_file_mb << 20)
             except UploadError as exc:
-                st.error(str(exc))
+                st.error(escape_text(str(exc)))
                 continue
-            st.success(f"« {path.name} » {'remplacé' if replaced else 'ajouté'}. Pensez à réindexer.")
+            st.success(f"« {escape_text(path.name)} » {'remplacé' if replaced else 'ajouté'}. Pensez à réindexer.")
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
 
 
@@ -105,9 +110,9 @@ def _remove_panel(settings: Settings) -> None:
         try:
             remove_document(settings.kb_dir, choice)
         except UploadError as exc:
-            st.error(str(exc))
+            st.error(escape_text(str(exc)))
         else:
-            st.success(f"« {choice} » retiré. Pensez à réindexer.")
+            st.success(f"« {escape_text(choice)} » retiré. Pensez à réindexer.")
 
 
 def _reindex_panel(settings: Settings) -> None:
@@ -116,14 +121,14 @@ def _reindex_panel(settings: Settings) -> None:
     try:
         plan = sync(settings, dry_run=True).plan
     except KbchatError as exc:
-        st.error(str(exc))
+        st.error(escape_text(str(exc)))
         return
     changes = [("ajouter", plan.added), ("mettre à jour", plan.changed), ("retirer", plan.removed)]
     if not plan.has_changes:
         st.info("L'index est à jour : aucun changement à appliquer.")
     for label, sources in changes:
         for source in sources:
-            st.markdown(f"- À {label} : `{source}`")
+            st.markdown(f"- À {label} : {escape_text(source)}")
     if st.button("Réindexer", type="primary", disabled=not plan.has_changes):
         bar = st.progress(0.0, text="Indexation…")
         try:
@@ -131,12 +136,12 @@ def _reindex_panel(settings: Settings) -> None:
                 settings, on_progress=lambda done, total: bar.progress(done / max(total, 1), text="Indexation…")
             )
         except KbchatError as exc:
-            st.error(str(exc))
+            st.error(escape_text(str(exc)))
             return
         bar.progress(1.0, text="Terminé")
         st.success(report.summary("fr"))
         for message in report.errors.values():
-            st.error(message)
+            st.error(escape_text(message))
 
 
 def _feedback_panel(settings: Settings) -> None:
@@ -149,7 +154,7 @@ def _feedback_panel(settings: Settings) -> None:
     st.dataframe(
         [{"date": r.created_at, "question": r.question, "réponse": r.answer, "commentaire": r.comment} for r in rows],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     st.download_button(
         "Exporter en cas d'évaluation (JSONL)",
@@ -165,7 +170,7 @@ def render() -> None:
     try:
         settings = current_settings()
     except KbchatError as exc:
-        st.error(str(exc))
+        st.error(escape_text(str(exc)))
         return
     if not settings.admin_password:
         st.warning(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from kbchat.index.snapshot import now_iso
+from kbchat.ui.storage import open_database, run
 
+WHAT = "Avis des utilisateurs"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     sources TEXT NOT NULL,
     vote INTEGER NOT NULL,
     comment TEXT NOT NULL DEFAULT ''
-)
+);
 """
 
 
@@ -42,35 +42,27 @@ class FeedbackStore:
     """Votes (1 up, 0 down) with the question, answer and sources, in data_dir/feedback.sqlite3."""
 
     def __init__(self, data_dir: Path) -> None:
-        """Create the database when it is missing."""
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / "feedback.sqlite3"
-        with closing(self._connect()) as db, db:
-            db.execute(SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        """A connection to the database."""
-        return sqlite3.connect(self.path, timeout=10)
+        """Create the database when it is missing; StorageError when it cannot be."""
+        self.path = open_database(data_dir, "feedback.sqlite3", SCHEMA, WHAT)
 
     def record(
         self, question: str, answer: str, answered: bool, sources: list[str], vote: int, comment: str = ""
     ) -> int:
         """Store a vote and return its id."""
-        with closing(self._connect()) as db, db:
-            cursor = db.execute(
-                "INSERT INTO feedback (created_at, question, answer, answered, sources, vote, comment)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (now_iso(), question, answer, int(answered), json.dumps(sources, ensure_ascii=False), vote, comment),
-            )
-            return int(cursor.lastrowid or 0)
+        row = (now_iso(), question, answer, int(answered), json.dumps(sources, ensure_ascii=False), vote, comment)
+        insert = (
+            "INSERT INTO feedback (created_at, question, answer, answered, sources, vote, comment)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        return run(self.path, lambda db: int(db.execute(insert, row).lastrowid or 0), WHAT)
 
     def update(self, row_id: int, vote: int | None = None, comment: str | None = None) -> None:
         """Change the vote or the comment of a stored row."""
-        with closing(self._connect()) as db, db:
-            if vote is not None:
-                db.execute("UPDATE feedback SET vote = ? WHERE id = ?", (vote, row_id))
-            if comment is not None:
-                db.execute("UPDATE feedback SET comment = ? WHERE id = ?", (comment, row_id))
+        if vote is not None:
+            run(self.path, lambda db: db.execute("UPDATE feedback SET vote = ? WHERE id = ?", (vote, row_id)), WHAT)
+        if comment is not None:
+            change = "UPDATE feedback SET comment = ? WHERE id = ?"
+            run(self.path, lambda db: db.execute(change, (comment, row_id)), WHAT)
 
     def rows(self, vote: int | None = None) -> list[FeedbackRow]:
         """Stored rows, newest first, optionally only one vote."""
@@ -79,8 +71,7 @@ class FeedbackStore:
         if vote is not None:
             query += " WHERE vote = ?"
             args = (vote,)
-        with closing(self._connect()) as db:
-            found = db.execute(query + " ORDER BY id DESC", args).fetchall()
+        found = run(self.path, lambda db: db.execute(query + " ORDER BY id DESC", args).fetchall(), WHAT)
         return [FeedbackRow(r[0], r[1], r[2], r[3], bool(r[4]), json.loads(r[5]), r[6], r[7]) for r in found]
 
 

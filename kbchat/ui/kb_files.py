@@ -9,8 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbchat.corpus.loading import SUPPORTED_SUFFIXES, list_documents
-from kbchat.errors import KbchatError
+from kbchat.corpus.loading import SUPPORTED_SUFFIXES, list_documents, parse_document
+from kbchat.errors import DocumentError, KbchatError
 from kbchat.index.snapshot import Manifest
 
 
@@ -32,10 +32,14 @@ def safe_filename(name: str) -> str:
 
 
 def save_document(kb_dir: Path, name: str, data: bytes, max_bytes: int) -> tuple[Path, bool]:
-    """Write a document atomically into kb_dir; return its path and whether it replaced one."""
+    """Check a document as ingest does, write it atomically into kb_dir; return its path and if it replaced one."""
     if len(data) > max_bytes:
-        raise UploadError(f"« {name} » dépasse la taille maximale ({max_bytes // (1024 * 1024)} Mo).")
+        raise UploadError(f"« {name} » dépasse la taille maximale ({max_bytes / 2**20:g} Mo).")
     target = kb_dir / safe_filename(name)
+    try:
+        parse_document(target.name, data)
+    except DocumentError as exc:
+        raise UploadError(f"Fichier refusé : {exc}") from exc
     kb_dir.mkdir(parents=True, exist_ok=True)
     replaced = target.exists()
     fd, tmp = tempfile.mkstemp(dir=kb_dir, prefix=".upload-")

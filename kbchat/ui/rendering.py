@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from kbchat.ask.answer import Source
 from kbchat.text.analyzer import fold_accents
 
-# Markdown and HTML characters Streamlit would interpret, rendered as entities so they show as text.
-_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~<>$&\"'"}
+# Markdown and HTML characters Streamlit would interpret (« :red[…] » colours included), rendered as entities.
+_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~<>$&\"':\u2060"}
+# Streamlit links bare addresses in the text it renders, whatever their escaping: a word joiner breaks them.
+_JOINER = "\u2060"
+_LINKABLE = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
 
 
 @dataclass
@@ -25,8 +28,16 @@ class Turn:
 
 
 def escape_text(text: str) -> str:
-    """Text from a document made inert for st.markdown: no HTML, no Markdown syntax."""
-    return "".join(_SPECIAL.get(c, c) for c in text).replace("\n", "<br>")
+    """Text from a document made inert for st.markdown: no HTML, no Markdown syntax, no address made a link."""
+    breaks = {m.start() for m in _LINKABLE.finditer(text)}
+    out = [(_JOINER if i in breaks else "") + _SPECIAL.get(c, c) for i, c in enumerate(text)]
+    return ("".join(out) + (_JOINER if len(text) in breaks else "")).replace("\n", "<br>")
+
+
+def markdown_text(text: str) -> str:
+    """Text made inert in a Markdown file for any viewer: syntax backslash-escaped, HTML as entities, one line."""
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$])", r"\\\1", " ".join(text.split()))
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def highlight(passage: str, quotes: Sequence[str]) -> str:
@@ -45,10 +56,15 @@ def conversation_markdown(turns: Sequence[Turn], title: str = "Conversation avec
     """The whole conversation as a Markdown document, each answer with its numbered sources."""
     lines = [f"# {title}", ""]
     for turn in turns:
-        lines += [f"**Question :** {turn.question}", "", f"**Réponse :** {turn.answer}", ""]
+        lines += [
+            f"**Question :** {markdown_text(turn.question)}",
+            "",
+            f"**Réponse :** {markdown_text(turn.answer)}",
+            "",
+        ]
         for number, source in enumerate(turn.sources, start=1):
-            lines.append(f"- {source.label(number)} (`{source.source}`)")
-            lines.append(f"  > {source.text}".replace("\n", " "))
+            lines.append(f"- {markdown_text(source.label(number))} ({markdown_text(source.source)})")
+            lines.append(f"  > {markdown_text(source.text)}")
         lines.append("")
     return "\n".join(lines)
 
@@ -71,5 +87,5 @@ def example_questions(sections: Sequence[str]) -> list[str]:
 
 
 def plain_text(text: str) -> str:
-    """Unescape entities, for tests and downloads."""
-    return html.unescape(text.replace("<br>", "\n"))
+    """Unescape entities and drop the word joiners, for tests and downloads."""
+    return html.unescape(text.replace(_JOINER, "").replace("<br>", "\n"))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from kbchat.ask.answer import Answer
 from kbchat.config import Settings
+from kbchat.errors import KbchatError
 from kbchat.generation.answerer import Answerer, answerer_for
 from kbchat.index.snapshot import snapshot_version
 from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
+from kbchat.ui.feedback import FeedbackStore
 from kbchat.ui.rendering import example_questions
 
 MAX_EXAMPLES = 4
@@ -28,14 +32,18 @@ def current_settings() -> Settings:
 
 
 @st.cache_resource(max_entries=2, show_spinner="Chargement du modèle et de l'index…")
-def _load(settings: Settings, version: str) -> KnowledgeBase:
-    """Open the snapshot named by version (cached per settings and version)."""
-    return open_knowledge_base(settings)
+def _load(settings: Settings) -> KnowledgeBase:
+    """Open the current snapshot, once per process and settings."""
+    return open_knowledge_base(settings, follow=True)
 
 
 def knowledge_base(settings: Settings) -> KnowledgeBase:
-    """The served knowledge base, reloaded when ingest has published a new snapshot."""
-    return _load(settings, snapshot_version(settings.index_dir))
+    """The served knowledge base, moved to the snapshot ingest last published (it follows publishes itself)."""
+    if not snapshot_version(settings.index_dir):
+        _load.clear()  # the index was removed: say so rather than serve from memory
+    kb = _load(settings)
+    kb.follow()
+    return kb
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -47,6 +55,20 @@ def _answerer(_kb: KnowledgeBase, settings: Settings, version: str) -> Answerer:
 def answerer(kb: KnowledgeBase, settings: Settings) -> Answerer:
     """The answerer the settings ask for (extractive, or a language model's), over the served knowledge base."""
     return _answerer(kb, settings, kb.version)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _feedback(data_dir: Path) -> FeedbackStore:
+    """The feedback store of a data folder, opened once per process."""
+    return FeedbackStore(data_dir)
+
+
+def feedback_store(settings: Settings) -> FeedbackStore | None:
+    """The feedback store, or None when the data folder cannot hold it: the chat works without it."""
+    try:
+        return _feedback(settings.data_dir)
+    except KbchatError:
+        return None
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
