@@ -55,6 +55,8 @@ def test_question_answer_and_source_in_a_real_browser(indexed: Settings, tmp_pat
         page.screenshot(path=str(tmp_path / "3-refus.png"), full_page=True)
         browser.close()
     assert (tmp_path / "2-reponse-et-source.png").stat().st_size > 10_000
+    log = (tmp_path / "streamlit.log").read_text()
+    assert not re.search(r"(?i)deprecat|inotify|traceback|warning", log), log[-2000:]
 
 
 def test_a_generated_answer_streams_into_the_page(indexed: Settings, tmp_path: Path, llm_server) -> None:

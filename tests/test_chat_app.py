@@ -167,11 +167,35 @@ def test_upload_reindex_then_new_document_answers(
     next(b for b in app.button if b.label == "Enregistrer dans la base").click().run()
     assert (kb_dir / "formation.md").read_bytes() == note
     assert any("formation.md" in plain_text(m.value) for m in app.markdown)
+    passages = int(app.metric[0].value)
     next(b for b in app.button if b.label == "Réindexer").click().run(timeout=TIMEOUT)
-    assert not app.exception and "1 ajouté(s), 0 mis à jour" in app.success[-1].value
+    assert not app.exception and "1 ajouté(s), 0 mis à jour" in plain_text(app.success[-1].value)
+    # The page tells the new state at once: figures, table, plan and button.
+    assert int(app.metric[0].value) > passages and int(app.metric[1].value) == 2
+    table = app.dataframe[0].value
+    assert table.loc[table["file"] == "formation.md", "state"].iloc[0].startswith("indexé le ")
+    assert not any("À ajouter" in plain_text(m.value) for m in app.markdown)
+    assert next(b for b in app.button if b.label == "Réindexer").disabled
     answer = chat(started(), "Combien de policiers étrangers la DCI a-t-elle formés ?")
     assert "1200" in last_answer(answer)
     assert any("Formation" in plain_text(e.label) for e in answer.expander)
+
+
+def test_a_file_ingest_cannot_read_shows_its_reason_in_the_table(
+    env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb_dir, index_dir = tmp_path / "kb", tmp_path / "index"
+    shutil.copytree(env.kb_dir, kb_dir)
+    shutil.copytree(env.index_dir, index_dir)
+    (kb_dir / "scan.pdf").write_bytes(b"%PDF-1.4 rien de lisible")
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(kb_dir))
+    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(index_dir))
+    app = console(PASSWORD)
+    next(b for b in app.button if b.label == "Réindexer").click().run(timeout=TIMEOUT)
+    assert any("scan.pdf" in plain_text(e.value) for e in app.error)
+    table = app.dataframe[0].value
+    state = table.loc[table["file"] == "scan.pdf", "state"].iloc[0]
+    assert state.startswith("non indexé : ") and "lu" in state, state
 
 
 def test_upload_refuses_traversal_and_hidden_names(

@@ -137,3 +137,11 @@ def test_uploads_get_the_checks_of_ingest(tmp_path: Path, name: str, data: bytes
     with pytest.raises(UploadError, match=f"Fichier refusé : {name}.*{reason}"):
         save_document(tmp_path, name, data, 1 << 20)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_long_names_and_folder_names_are_refused_in_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(UploadError, match="trop long"):
+        save_document(tmp_path, "n" * 300 + ".md", b"# A\n\nun\n", 1000)
+    (tmp_path / "dossier.md").mkdir()
+    with pytest.raises(UploadError, match="nom d'un dossier"):
+        save_document(tmp_path, "dossier.md", b"# A\n\nun\n", 1000)

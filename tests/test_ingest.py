@@ -228,3 +228,17 @@ def test_chroma_default_embedding_function_never_runs(settings: Settings, monkey
     assert kb.ask("Combien de policiers et gendarmes compte le réseau ?").answered
     assert kb.indexes.dense.metadata()["embedding_model"] == kb.manifest.embedding_model
     kb.close()
+
+
+def test_progress_moves_by_document_then_by_batch_to_the_end(settings: Settings) -> None:
+    for n in range(5):
+        write(settings, f"doc{n}.md", f"# Document {n}\n\nLe document {n} traite du sujet {n}.\n")
+    seen: list[float] = []
+    sync(settings, on_progress=lambda done, total: seen.append(done / total))
+    assert seen == sorted(seen) and seen[-1] == 1.0 and all(0.0 <= x <= 1.0 for x in seen)
+    assert len({x for x in seen if x < 0.3}) == 5  # one step per document read
+    assert read_manifest(current_snapshot(settings.index_dir)).failures == {}
+    (settings.kb_dir / "doc4.md").write_bytes(b"\x7fELF" + bytes(100))
+    report = sync(settings)
+    failures = read_manifest(current_snapshot(settings.index_dir)).failures
+    assert list(report.errors) == list(failures) == ["doc4.md"] and "exécutable" in failures["doc4.md"]

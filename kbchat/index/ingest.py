@@ -35,7 +35,8 @@ from kbchat.index.snapshot import (
 )
 from kbchat.text.acronyms import find_acronyms
 
-ProgressCallback = Callable[[int, int], None]
+ProgressCallback = Callable[[float, float], None]  # (done, total): documents read, then chunks embedded
+LOAD_SHARE = 0.3
 SUMMARY_WORDS = {
     "en": ("Dry run, would apply: ", "added", "updated", "removed", "unchanged", "failed", "; {} chunks in the index."),
     "fr": (
@@ -145,16 +146,18 @@ def sync(
         old_count = manifest.chunk_count if manifest else 0
         if dry_run or (manifest is not None and not plan.has_changes):
             return SyncReport(plan, old_count, dry_run=dry_run, errors=unreadable)
-        report = _apply(settings, plan, hashes, previous, manifest, show_progress, on_progress)
-        report.errors = unreadable | report.errors
-        return report
+        return _apply(settings, plan, hashes, unreadable, previous, manifest, show_progress, on_progress)
 
 
-def _load_all(kb_dir: Path, sources: list[str], max_bytes: int) -> tuple[dict[str, LoadedDocument], dict[str, str]]:
-    """Load documents, collecting per-file errors instead of stopping."""
+def _load_all(
+    kb_dir: Path, sources: list[str], max_bytes: int, on_progress: ProgressCallback | None
+) -> tuple[dict[str, LoadedDocument], dict[str, str]]:
+    """Load documents, collecting per-file errors instead of stopping; reading is the first LOAD_SHARE of progress."""
     loaded: dict[str, LoadedDocument] = {}
     errors: dict[str, str] = {}
-    for source in sources:
+    for done, source in enumerate(sources):
+        if on_progress is not None:
+            on_progress(LOAD_SHARE * done / max(len(sources), 1), 1.0)
         try:
             loaded[source] = load_document(kb_dir / source, kb_dir, max_bytes)
         except DocumentError as exc:
@@ -166,6 +169,7 @@ def _apply(
     settings: Settings,
     plan: SyncPlan,
     hashes: dict[str, tuple[str, int]],
+    unreadable: dict[str, str],
     previous: Path | None,
     manifest: Manifest | None,
     show_progress: bool,
@@ -177,7 +181,8 @@ def _apply(
         raise ModelMismatchError(
             "L'index contient des vecteurs d'une autre dimension : lancez `python ingest.py --rebuild`."
         )
-    loaded, errors = _load_all(settings.kb_dir, plan.added + plan.changed, settings.max_file_mb << 20)
+    loaded, errors = _load_all(settings.kb_dir, plan.added + plan.changed, settings.max_file_mb << 20, on_progress)
+    errors = unreadable | errors
     folder = new_snapshot(settings.index_dir)
     fault_point("loaded")
     dense: DenseStore | None = None
@@ -218,6 +223,7 @@ def _apply(
             chunk_tokens=settings.chunk_tokens,
             documents=dict(sorted(documents.items())),
             acronyms=_acronyms(chunks),
+            failures=dict(sorted(errors.items())),
         )
         write_manifest(folder, new_manifest)
         dense.close()
@@ -262,4 +268,4 @@ def _embed(dense: DenseStore, chunks: list[Chunk], show_progress: bool, on_progr
             fault_point("embedding")
             bar.update(len(batch))
             if on_progress is not None:
-                on_progress(start + len(batch), len(chunks))
+                on_progress(LOAD_SHARE + (1 - LOAD_SHARE) * (start + len(batch)) / len(chunks), 1.0)

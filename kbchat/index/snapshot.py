@@ -42,6 +42,7 @@ class Manifest:
     chunk_tokens: int
     documents: dict[str, DocumentEntry] = field(default_factory=dict)
     acronyms: dict[str, list[str]] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)  # why each document of kb/ left out could not be read
     updated_at: str = ""
     format: int = FORMAT
 

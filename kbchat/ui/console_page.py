@@ -14,9 +14,16 @@ from kbchat.index.ingest import sync
 from kbchat.index.snapshot import current_snapshot, read_manifest
 from kbchat.ui.auth import LoginGuard, password_matches
 from kbchat.ui.feedback import FeedbackStore, to_eval_jsonl
-from kbchat.ui.kb_files import UploadError, document_rows, remove_document, save_document
+from kbchat.ui.kb_files import UploadError, document_rows, format_time, remove_document, save_document
 from kbchat.ui.rendering import escape_text
 from kbchat.ui.resources import current_settings
+
+# Streamlit's uploader has no setting for its English texts: hide them, and name the button in French.
+UPLOADER_IN_FRENCH = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "Parcourir"; }
+</style>"""
 
 
 def _login(settings: Settings) -> bool:
@@ -57,8 +64,8 @@ def _state_panel(settings: Settings) -> None:
         cols[0].metric("Passages indexés", manifest.chunk_count)
         cols[1].metric("Documents indexés", len(manifest.documents))
         st.caption(
-            f"Dernière indexation : {manifest.updated_at.replace('T', ' ')[:16]} UTC — modèle d'embedding : "
-            f"{manifest.embedding_model} (dimension {manifest.dimension})"
+            f"Dernière indexation : {format_time(manifest.updated_at)} — modèle d'embedding : "
+            f"{escape_text(manifest.embedding_model)} (dimension {manifest.dimension})"
         )
     else:
         st.warning("Aucun index : lancez une réindexation ci-dessous.")
@@ -66,11 +73,11 @@ def _state_panel(settings: Settings) -> None:
     st.dataframe(
         [asdict(r) for r in rows],
         column_config={
-            "title": "Titre",
-            "file": "Fichier",
-            "size_kb": st.column_config.NumberColumn("Taille (Ko)"),
-            "chunks": "Passages",
-            "indexed_at": "Dernière indexation",
+            "title": st.column_config.TextColumn("Titre", width="medium"),
+            "file": st.column_config.TextColumn("Fichier", width="medium"),
+            "size": st.column_config.TextColumn("Taille", width="small"),
+            "chunks": st.column_config.NumberColumn("Passages", width="small"),
+            "state": st.column_config.TextColumn("État", width="large"),
         },
         hide_index=True,
         width="stretch",
@@ -80,8 +87,9 @@ def _state_panel(settings: Settings) -> None:
 def _upload_panel(settings: Settings) -> None:
     """Add or replace documents."""
     st.subheader("Ajouter ou remplacer des documents")
+    st.markdown(UPLOADER_IN_FRENCH, unsafe_allow_html=True)
     files = st.file_uploader(
-        "Formats acceptés : " + ", ".join(SUPPORTED_SUFFIXES),
+        f"Formats acceptés : {', '.join(SUPPORTED_SUFFIXES)} — {settings.max_file_mb} Mo au plus par fichier",
         type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
         accept_multiple_files=True,
         key=f"upload-{st.session_state.get('upload_round', 0)}",
@@ -118,6 +126,7 @@ def _remove_panel(settings: Settings) -> None:
 def _reindex_panel(settings: Settings) -> None:
     """Preview the changes, then reindex with a progress bar."""
     st.subheader("Réindexer")
+    _last_reindex()
     try:
         plan = sync(settings, dry_run=True).plan
     except KbchatError as exc:
@@ -133,15 +142,24 @@ def _reindex_panel(settings: Settings) -> None:
         bar = st.progress(0.0, text="Indexation…")
         try:
             report = sync(
-                settings, on_progress=lambda done, total: bar.progress(done / max(total, 1), text="Indexation…")
+                settings,
+                on_progress=lambda done, total: bar.progress(min(1.0, done / max(total, 1e-9)), text="Indexation…"),
             )
         except KbchatError as exc:
             st.error(escape_text(str(exc)))
             return
-        bar.progress(1.0, text="Terminé")
-        st.success(report.summary("fr"))
-        for message in report.errors.values():
-            st.error(escape_text(message))
+        # Shown after the page is drawn again, so that every figure above it tells the new state.
+        st.session_state["last_reindex"] = (report.summary("fr"), list(report.errors.values()))
+        st.rerun()
+
+
+def _last_reindex() -> None:
+    """What the last reindex of this session did, and each file it could not read."""
+    summary, errors = st.session_state.pop("last_reindex", (None, []))
+    if summary:
+        st.success(escape_text(summary))
+    for message in errors:
+        st.error(escape_text(message))
 
 
 def _feedback_panel(settings: Settings) -> None:

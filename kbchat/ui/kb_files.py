@@ -13,6 +13,8 @@ from kbchat.corpus.loading import SUPPORTED_SUFFIXES, list_documents, parse_docu
 from kbchat.errors import DocumentError, KbchatError
 from kbchat.index.snapshot import Manifest
 
+MAX_NAME_BYTES = 200  # below the file systems' 255, leaving room for the temporary name of an atomic write
+
 
 class UploadError(KbchatError):
     """An uploaded file was refused."""
@@ -24,6 +26,8 @@ def safe_filename(name: str) -> str:
     base = re.sub(r"[\x00-\x1f<>:\"|?*]", "", base)
     if not base or base.startswith(".") or base in ("..", "."):
         raise UploadError(f"Nom de fichier refusé : « {name} ».")
+    if len(base.encode()) > MAX_NAME_BYTES:
+        raise UploadError(f"Nom de fichier trop long ({len(base)} caractères) : raccourcissez-le.")
     if Path(base).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UploadError(
             f"Format non pris en charge : « {base} » (formats acceptés : {', '.join(SUPPORTED_SUFFIXES)})."
@@ -36,6 +40,8 @@ def save_document(kb_dir: Path, name: str, data: bytes, max_bytes: int) -> tuple
     if len(data) > max_bytes:
         raise UploadError(f"« {name} » dépasse la taille maximale ({max_bytes / 2**20:g} Mo).")
     target = kb_dir / safe_filename(name)
+    if target.is_dir():
+        raise UploadError(f"« {target.name} » est le nom d'un dossier de la base : renommez le fichier.")
     try:
         parse_document(target.name, data)
     except DocumentError as exc:
@@ -63,30 +69,49 @@ def remove_document(kb_dir: Path, source: str) -> None:
     known[source].unlink()
 
 
+def format_time(iso: str) -> str:
+    """An ISO UTC time as the console shows every time: « 02/12/2026 12:48 UTC »."""
+    if len(iso) < 16:
+        return iso
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]} {iso[11:16]} UTC"
+
+
+def format_size(size: int) -> str:
+    """A size as the console shows every size: « 12,5 Ko », « 3,2 Mo »."""
+    value, unit = (size / 2**20, "Mo") if size >= 2**20 else (size / 1024, "Ko")
+    return f"{value:.1f} {unit}".replace(".", ",")
+
+
 @dataclass(frozen=True)
 class DocumentRow:
     """One line of the console's documents table."""
 
     title: str
     file: str
-    size_kb: float
+    size: str
     chunks: int
-    indexed_at: str
+    state: str
 
 
 def document_rows(kb_dir: Path, manifest: Manifest | None) -> list[DocumentRow]:
-    """Every document in kb_dir with what the index knows of it ('' when not indexed yet)."""
+    """Every document in kb_dir with what the index knows of it, and why it is not indexed when it is not."""
     rows = []
     for path in list_documents(kb_dir):
         source = path.relative_to(kb_dir).as_posix()
         entry = manifest.documents.get(source) if manifest else None
+        failure = manifest.failures.get(source, "") if manifest else ""
+        reason = failure.removeprefix(source).lstrip(" :")
+        if entry is not None and failure:
+            state = f"version du {format_time(entry.indexed_at)} servie ; la nouvelle est refusée : {reason}"
+        elif entry is not None:
+            state = f"indexé le {format_time(entry.indexed_at)}"
+        else:
+            state = f"non indexé : {reason}" if failure else "à indexer"
+        try:
+            size = format_size(path.stat().st_size)
+        except OSError:
+            size = "?"
         rows.append(
-            DocumentRow(
-                title=entry.title if entry else "",
-                file=source,
-                size_kb=round(path.stat().st_size / 1024, 1),
-                chunks=len(entry.chunk_ids) if entry else 0,
-                indexed_at=entry.indexed_at if entry else "non indexé",
-            )
+            DocumentRow(entry.title if entry else "", source, size, len(entry.chunk_ids) if entry else 0, state)
         )
     return rows
