@@ -17,6 +17,16 @@ from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+def without_file_capabilities() -> list[str]:
+    """As root, the command prefix that drops the capabilities that bypass file modes (so chmod counts)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv is missing: as root, file modes cannot be made to count")
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", "--inh-caps", caps, "--bounding-set", caps]
+
+
 def settings_under(root: Path, **changes: object) -> Settings:
     """Settings whose folders all live under root, ignoring the caller's KBCHAT_* variables."""
     base = Settings.from_env(env={})

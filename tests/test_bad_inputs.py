@@ -7,12 +7,12 @@ import io
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import without_file_capabilities
 
 from kbchat.config import PROJECT_ROOT
 from kbchat.corpus.inspection import content_problem, decode_text, read_checked, wide_encoding
@@ -144,16 +144,6 @@ GOOD = {
 }
 
 
-def drop_file_capabilities() -> list[str]:
-    """As root, the command prefix that drops the capabilities that bypass file modes (so chmod 000 counts)."""
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("setpriv is missing: as root, an unreadable file cannot be made")
-    caps = "-dac_override,-dac_read_search"
-    return ["setpriv", "--inh-caps", caps, "--bounding-set", caps]
-
-
 @pytest.mark.model
 @pytest.mark.chroma
 def test_every_bad_file_gets_one_line_and_the_others_are_indexed(tmp_path: Path) -> None:
@@ -169,7 +159,7 @@ def test_every_bad_file_gets_one_line_and_the_others_are_indexed(tmp_path: Path)
     (kb / "lien-dehors.md").symlink_to(tmp_path / "secret.md")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KBCHAT_")}
     env |= {"KBCHAT_KB_DIR": str(kb), "KBCHAT_INDEX_DIR": str(index), "KBCHAT_MAX_FILE_MB": "1"}
-    command = [*drop_file_capabilities(), sys.executable, "ingest.py"]
+    command = [*without_file_capabilities(), sys.executable, "ingest.py"]
     done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and "pypdf" not in done.stderr and "EOF marker" not in done.stderr

@@ -53,6 +53,9 @@ def test_question_answer_and_source_in_a_real_browser(indexed: Settings, tmp_pat
         refusal = ask(page, "Quel est le budget de la DCI ?", 2)
         expect(refusal.get_by_test_id("stAlertContentInfo")).to_contain_text("pas trouvé cette information")
         page.screenshot(path=str(tmp_path / "3-refus.png"), full_page=True)
+        page.goto(f"{url}/chat", wait_until="domcontentloaded")
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=60_000)
+        assert page.get_by_text("Page not found").count() == 0
         browser.close()
     assert (tmp_path / "2-reponse-et-source.png").stat().st_size > 10_000
     log = (tmp_path / "streamlit.log").read_text()

@@ -152,14 +152,19 @@ def test_console_refuses_wrong_password_then_delays(env: Settings) -> None:
     assert "Trop de tentatives" in app.error[0].value and not app.dataframe
 
 
-def test_upload_reindex_then_new_document_answers(
-    env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def own_copy(env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the indexed kb/ for a test that changes it; its kb/ folder."""
     kb_dir, index_dir = tmp_path / "kb", tmp_path / "index"
     shutil.copytree(env.kb_dir, kb_dir)
     shutil.copytree(env.index_dir, index_dir)
     monkeypatch.setenv("KBCHAT_KB_DIR", str(kb_dir))
     monkeypatch.setenv("KBCHAT_INDEX_DIR", str(index_dir))
+    return kb_dir
+
+
+def test_upload_reindex_then_new_document_answers(own_copy: Path) -> None:
+    kb_dir = own_copy
     app = console(PASSWORD)
     assert app.dataframe and int(app.metric[0].value) > 0
     note = "# Formation\n\nLa DCI a formé 1200 policiers étrangers au cours de l'année pilote.\n".encode()
@@ -181,15 +186,8 @@ def test_upload_reindex_then_new_document_answers(
     assert any("Formation" in plain_text(e.label) for e in answer.expander)
 
 
-def test_a_file_ingest_cannot_read_shows_its_reason_in_the_table(
-    env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    kb_dir, index_dir = tmp_path / "kb", tmp_path / "index"
-    shutil.copytree(env.kb_dir, kb_dir)
-    shutil.copytree(env.index_dir, index_dir)
-    (kb_dir / "scan.pdf").write_bytes(b"%PDF-1.4 rien de lisible")
-    monkeypatch.setenv("KBCHAT_KB_DIR", str(kb_dir))
-    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(index_dir))
+def test_a_file_ingest_cannot_read_shows_its_reason_in_the_table(own_copy: Path) -> None:
+    (own_copy / "scan.pdf").write_bytes(b"%PDF-1.4 rien de lisible")
     app = console(PASSWORD)
     next(b for b in app.button if b.label == "Réindexer").click().run(timeout=TIMEOUT)
     assert any("scan.pdf" in plain_text(e.value) for e in app.error)

@@ -145,3 +145,24 @@ def test_long_names_and_folder_names_are_refused_in_one_sentence(tmp_path: Path)
     (tmp_path / "dossier.md").mkdir()
     with pytest.raises(UploadError, match="nom d'un dossier"):
         save_document(tmp_path, "dossier.md", b"# A\n\nun\n", 1000)
+
+
+def test_a_write_waits_out_a_lock_held_longer_than_the_busy_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+    import time
+
+    from kbchat.ui import storage
+
+    store = FeedbackStore(tmp_path)
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(0.6, lambda: holder.execute("COMMIT"))
+    release.start()
+    start = time.perf_counter()
+    row = store.record("Q", "R", True, [], 1)
+    assert row > 0 and time.perf_counter() - start >= 0.5
+    release.join()
+    holder.close()

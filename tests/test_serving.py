@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
+from conftest import without_file_capabilities
 
 from kbchat.config import PROJECT_ROOT, Settings
 from kbchat.index.ingest import sync
@@ -31,15 +31,6 @@ def digest(folder: Path) -> dict[str, tuple[int, str]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def without_file_capabilities() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("setpriv is missing: as root, a read-only folder cannot be made")
-    caps = "-dac_override,-dac_read_search"
-    return ["setpriv", "--inh-caps", caps, "--bounding-set", caps]
 
 
 def test_ask_works_on_a_read_only_index_and_writes_nothing(dci_copy: Settings) -> None:
@@ -118,3 +109,22 @@ def test_questions_during_publishes_never_fail(dci_copy: Settings) -> None:
     assert not failures, failures
     assert answers and all(answers)
     assert kb.version == snapshot_version(dci_copy.index_dir)
+
+
+def test_twenty_threads_at_once_get_the_single_threaded_answers(dci_kb) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kbchat.evaluation.datasets import DCI_QUESTIONS, read_questions
+
+    items = read_questions(DCI_QUESTIONS)[:20]
+    alone = [dci_kb.ask(i.question, list(i.history)).to_json() for i in items]
+    barrier = threading.Barrier(len(items))
+
+    def ask(index: int) -> dict:
+        barrier.wait()  # every question leaves at once
+        item = items[index]
+        return dci_kb.ask(item.question, list(item.history)).to_json()
+
+    with ThreadPoolExecutor(max_workers=len(items)) as pool:
+        together = list(pool.map(ask, range(len(items))))
+    assert together == alone
