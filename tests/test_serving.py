@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -128,3 +129,22 @@ def test_twenty_threads_at_once_get_the_single_threaded_answers(dci_kb) -> None:
     with ThreadPoolExecutor(max_workers=len(items)) as pool:
         together = list(pool.map(ask, range(len(items))))
     assert together == alone
+
+
+def test_private_copies_of_killed_readers_are_removed(dci_copy: Settings, tmp_path: Path) -> None:
+    import tempfile
+
+    from kbchat.knowledge_base import PRIVATE_PREFIX
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = Path(tempfile.gettempdir()) / f"{PRIVATE_PREFIX}{dead.stdout.strip()}-abc"
+    (orphan / "chroma").mkdir(parents=True)
+    alive = Path(tempfile.gettempdir()) / f"{PRIVATE_PREFIX}{os.getpid()}-keep"
+    alive.mkdir()
+    try:
+        kb = open_knowledge_base(dci_copy)
+        kb.close()
+        assert not orphan.exists() and alive.exists()
+    finally:
+        shutil.rmtree(orphan, ignore_errors=True)
+        shutil.rmtree(alive, ignore_errors=True)
