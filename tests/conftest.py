@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -15,6 +16,15 @@ from kbchat.evaluation.datasets import PIAF_DEV
 from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def digest(folder: Path) -> dict[str, tuple[int, str]]:
+    """Every file under folder with its size and content hash."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def without_file_capabilities() -> list[str]:

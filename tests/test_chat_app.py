@@ -328,3 +328,12 @@ def test_nothing_a_document_holds_renders_as_markup(hostile_index: Settings, mon
     assert "Le piège [lien](https://evil.example/x)" in plain_text(label)
     assert ":red[Section rouge]" in plain_text(label)
     assert "piège [x](y).html" in plain_text(app.expander[0].caption[0].value)
+
+
+def test_the_chat_page_writes_nothing_into_the_index(env: Settings) -> None:
+    from conftest import digest
+
+    before = digest(env.index_dir)
+    app = chat(started(), "En quelle année la DCI a-t-elle été créée ?")
+    assert "2010" in last_answer(app)
+    assert digest(env.index_dir) == before

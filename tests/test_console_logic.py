@@ -8,7 +8,15 @@ import pytest
 
 from kbchat.ui.auth import GLOBAL_FREE_ATTEMPTS, LoginGuard, lockout_seconds, password_matches, wait_seconds
 from kbchat.ui.feedback import FeedbackStore, to_eval_jsonl
-from kbchat.ui.kb_files import UploadError, document_rows, remove_document, safe_filename, save_document
+from kbchat.ui.kb_files import (
+    UploadError,
+    document_rows,
+    format_size,
+    format_time,
+    remove_document,
+    safe_filename,
+    save_document,
+)
 from kbchat.ui.storage import StorageError
 
 
@@ -166,3 +174,27 @@ def test_a_write_waits_out_a_lock_held_longer_than_the_busy_timeout(
     assert row > 0 and time.perf_counter() - start >= 0.5
     release.join()
     holder.close()
+
+
+@pytest.mark.parametrize(
+    ("iso", "shown"),
+    [("2026-12-02T12:48:42+00:00", "02/12/2026 12:48 UTC"), ("2026-01-31T00:05:00", "31/01/2026 00:05 UTC"), ("", "")],
+)
+def test_one_time_format(iso: str, shown: str) -> None:
+    assert format_time(iso) == shown
+
+
+@pytest.mark.parametrize(("size", "shown"), [(0, "0,0 Ko"), (1536, "1,5 Ko"), (3 << 20, "3,0 Mo"), (1023, "1,0 Ko")])
+def test_one_size_format(size: int, shown: str) -> None:
+    assert format_size(size) == shown
+
+
+def test_streamlit_settings_of_production() -> None:
+    import tomllib
+
+    from kbchat.config import PROJECT_ROOT, Settings
+
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["fileWatcherType"] == "none" and config["server"]["runOnSave"] is False
+    assert config["server"]["maxUploadSize"] <= Settings.from_env({}).max_file_mb

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -11,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import without_file_capabilities
+from conftest import digest, without_file_capabilities
 
 from kbchat.config import PROJECT_ROOT, Settings
 from kbchat.index.ingest import sync
@@ -23,15 +22,6 @@ pytestmark = [pytest.mark.model, pytest.mark.chroma, pytest.mark.spacy]
 QUESTION = "En quelle année la DCI a-t-elle été créée ?"
 NEW_QUESTION = "Combien de ruches le rucher pédagogique compte-t-il ?"
 NEW_DOCUMENT = "# Le rucher pédagogique\n\nLe rucher pédagogique du ministère compte douze ruches depuis 2021.\n"
-
-
-def digest(folder: Path) -> dict[str, tuple[int, str]]:
-    """Every file under folder with its size and content hash."""
-    return {
-        p.relative_to(folder).as_posix(): (p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_ask_works_on_a_read_only_index_and_writes_nothing(dci_copy: Settings) -> None:
