@@ -21,8 +21,9 @@ from kbchat.ask.indexes import Indexes
 from kbchat.config import Settings
 from kbchat.evaluation.datasets import PIAF_DEV, squad_items
 from kbchat.evaluation.runner import build_squad_index
+from kbchat.index.lexical_store import ngram_index
 from kbchat.index.word_vectors import load_word_vectors
-from kbchat.knowledge_base import KnowledgeBase, ngram_index, open_knowledge_base
+from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 
 
 def percentiles(kb: KnowledgeBase, questions: list[str]) -> str:
@@ -53,7 +54,7 @@ def main() -> None:
         indexes = kb.indexes
         chunks = list(indexes.by_id.values())
         start = time.perf_counter()
-        ngrams = ngram_index(indexes.lexical.ids, chunks, settings)
+        ngrams = ngram_index(indexes.lexical.ids, chunks, settings.bm25_k1, settings.bm25_b)
         print(f"of which building the 4-gram BM25 of {len(chunks)} chunks: {time.perf_counter() - start:.2f} s")
         start = time.perf_counter()
         Indexes.build(chunks, indexes.lexical, ngrams, indexes.dense, indexes.embeddings, {}, None, load_word_vectors())

@@ -19,14 +19,12 @@ from kbchat.ask.pipeline import answer_question
 from kbchat.ask.reranker import LinearRanker, load_ranker, ranker_path
 from kbchat.ask.retrieval import Retriever
 from kbchat.config import Settings
-from kbchat.corpus.chunking import Chunk
 from kbchat.errors import IndexMissingError, KbchatError
 from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings, ensure_same_model
-from kbchat.index.lexical_store import LexicalIndex
+from kbchat.index.lexical_store import LexicalIndex, ngram_index
 from kbchat.index.snapshot import FORMAT, Manifest, read_chunks, read_manifest, require_snapshot, snapshot_version
 from kbchat.index.word_vectors import load_word_vectors
-from kbchat.text.analyzer import ngram_terms
 
 
 @dataclass
@@ -107,16 +105,6 @@ class KnowledgeBase:
                 item.indexes.close()
 
 
-def ngram_index(ids: Sequence[str], chunks: Sequence[Chunk], settings: Settings) -> LexicalIndex:
-    """BM25 over the chunks' character 4-grams, in the order of ids.
-
-    Derived from the chunks when a snapshot opens, in under a second for PIAF's 948 (bench/first_stage_latency.py),
-    so the snapshot does not store it.
-    """
-    text_of = {c.chunk_id: c.context_text() for c in chunks}
-    return LexicalIndex.build(ids, [ngram_terms(text_of[i]) for i in ids], settings.bm25_k1, settings.bm25_b)
-
-
 PRIVATE_PREFIX = "kbchat-serve-"
 
 
@@ -156,6 +144,11 @@ def _open(
     embeddings = old.embeddings if old is not None else SentenceEmbeddings(settings.embedding_model)
     chunks = read_chunks(folder)
     lexical = LexicalIndex.load(folder / "lexical")
+    # Written by ingest since this version; an older snapshot gets it derived from its chunks, as before.
+    if (folder / "ngrams").is_dir():
+        ngrams = LexicalIndex.load(folder / "ngrams")
+    else:
+        ngrams = ngram_index(lexical.ids, chunks, settings.bm25_k1, settings.bm25_b)
     private = private_copy(folder / "chroma")
     try:
         dense = DenseStore(private / "chroma", embeddings, manifest.embedding_model, manifest.dimension)
@@ -164,7 +157,7 @@ def _open(
         indexes = Indexes.build(
             chunks,
             lexical,
-            ngram_index(lexical.ids, chunks, settings),
+            ngrams,
             dense,
             embeddings,
             manifest.acronyms,

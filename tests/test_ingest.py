@@ -242,3 +242,19 @@ def test_progress_moves_by_document_then_by_batch_to_the_end(settings: Settings)
     report = sync(settings)
     failures = read_manifest(current_snapshot(settings.index_dir)).failures
     assert list(report.errors) == list(failures) == ["doc4.md"] and "exécutable" in failures["doc4.md"]
+
+
+def test_the_four_gram_index_is_stored_by_ingest_and_scores_as_one_derived_at_open(settings: Settings) -> None:
+    from kbchat.index.lexical_store import LexicalIndex, ngram_index
+    from kbchat.index.snapshot import read_chunks
+    from kbchat.text.analyzer import ngram_terms
+
+    write(settings, "reseau.md", RESEAU)
+    write(settings, "missions.md", MISSIONS)
+    sync(settings)
+    folder = current_snapshot(settings.index_dir)
+    stored = LexicalIndex.load(folder / "ngrams")
+    derived = ngram_index(stored.ids, read_chunks(folder), settings.bm25_k1, settings.bm25_b)
+    query = ngram_terms("policiers et gendarmes du réseau")
+    assert stored.ids == derived.ids and stored.doc_freq == derived.doc_freq
+    assert stored.scores(query).tolist() == derived.scores(query).tolist()

@@ -16,7 +16,7 @@ from kbchat.errors import DocumentError, KbchatError, ModelMismatchError
 from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings, ensure_same_model
 from kbchat.index.faults import fault_point
-from kbchat.index.lexical_store import LexicalIndex
+from kbchat.index.lexical_store import LexicalIndex, ngram_index
 from kbchat.index.snapshot import (
     FORMAT,
     DocumentEntry,
@@ -214,6 +214,7 @@ def _apply(
         ids = [c.chunk_id for c in chunks]
         terms = [c.terms for c in chunks]
         LexicalIndex.build(ids, terms, settings.bm25_k1, settings.bm25_b).save(folder / "lexical")
+        ngram_index(ids, chunks, settings.bm25_k1, settings.bm25_b).save(folder / "ngrams")
         fault_point("lexical")
         write_chunks(folder, chunks)
         fault_point("chunks")

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kbchat.corpus.chunking import Chunk
+from kbchat.text.analyzer import ngram_terms
+
 
 class LexicalIndex:
     """BM25 scores over a fixed list of chunk ids, with document frequencies for IDF."""
@@ -61,3 +64,9 @@ class LexicalIndex:
         if not known or not self.ids:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+
+def ngram_index(ids: Sequence[str], chunks: Sequence[Chunk], k1: float, b: float) -> LexicalIndex:
+    """BM25 over the chunks' character 4-grams (context line included), in the order of ids."""
+    text_of = {c.chunk_id: c.context_text() for c in chunks}
+    return LexicalIndex.build(ids, [ngram_terms(text_of[i]) for i in ids], k1, b)
