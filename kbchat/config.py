@@ -177,6 +177,11 @@ class Settings:
         )
 
     @property
+    def max_file_bytes(self) -> int:
+        """KBCHAT_MAX_FILE_MB in bytes: the largest document ingest reads and the console accepts."""
+        return self.max_file_mb << 20
+
+    @property
     def llm_config(self) -> LlmConfig | None:
         """The language-model backend, or None for the extractive answerer."""
         if not self.llm:

@@ -123,7 +123,6 @@ def private_copy(chroma: Path) -> Path:
     shutil.copytree(chroma, private / "chroma", copy_function=shutil.copyfile)
     for path in private.rglob("*"):  # the copy is this process's to write, whatever the served folder's modes
         path.chmod(0o700 if path.is_dir() else 0o600)
-    (private / "chroma").chmod(0o700)
     atexit.register(shutil.rmtree, private, ignore_errors=True)
     return private
 

@@ -71,18 +71,22 @@ def content_problem(head: bytes, suffix: str) -> str | None:
     return None
 
 
+def check_size(source: str, size: int, max_bytes: int) -> None:
+    """Refuse a document larger than max_bytes, before it is read or kept."""
+    if size > max_bytes:
+        raise DocumentError(
+            f"{source} : trop volumineux ({size / 2**20:.1f} Mo ; limite {max_bytes / 2**20:g} Mo, "
+            "taille maximale réglable par KBCHAT_MAX_FILE_MB)."
+        )
+
+
 def read_checked(path: Path, root: Path, max_bytes: int) -> bytes:
     """A document's bytes, once it is inside root and within max_bytes (its content is checked by its parser)."""
     source = path.relative_to(root).as_posix()
     try:
         if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
             raise DocumentError(f"{source} : lien symbolique qui pointe hors de la base ; refusé.")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DocumentError(
-                f"{source} : trop volumineux ({size / 2**20:.1f} Mo ; limite {max_bytes / 2**20:g} Mo, "
-                "réglable par KBCHAT_MAX_FILE_MB)."
-            )
+        check_size(source, path.stat().st_size, max_bytes)
         data = path.read_bytes()
     except PermissionError as exc:
         raise DocumentError(f"{source} : illisible (permission refusée).") from exc

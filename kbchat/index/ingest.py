@@ -134,7 +134,7 @@ def sync(
     with ingest_lock(settings.index_dir):
         if not dry_run:
             clean_leftovers(settings.index_dir)
-        hashes, unreadable = hash_documents(settings.kb_dir, settings.max_file_mb << 20)
+        hashes, unreadable = hash_documents(settings.kb_dir, settings.max_file_bytes)
         previous = None if rebuild else current_snapshot(settings.index_dir)
         manifest = read_manifest(previous) if previous else None
         if manifest is not None:
@@ -181,7 +181,7 @@ def _apply(
         raise ModelMismatchError(
             "L'index contient des vecteurs d'une autre dimension : lancez `python ingest.py --rebuild`."
         )
-    loaded, errors = _load_all(settings.kb_dir, plan.added + plan.changed, settings.max_file_mb << 20, on_progress)
+    loaded, errors = _load_all(settings.kb_dir, plan.added + plan.changed, settings.max_file_bytes, on_progress)
     errors = unreadable | errors
     folder = new_snapshot(settings.index_dir)
     fault_point("loaded")

@@ -98,7 +98,7 @@ def _upload_panel(settings: Settings) -> None:
     if files and st.button("Enregistrer dans la base", type="primary"):
         for file in files:
             try:
-                path, replaced = save_document(settings.kb_dir, file.name, file.getvalue(), settings.max_file_mb << 20)
+                path, replaced = save_document(settings.kb_dir, file.name, file.getvalue(), settings.max_file_bytes)
             except UploadError as exc:
                 st.error(escape_text(str(exc)))
                 continue

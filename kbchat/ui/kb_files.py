@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbchat.corpus.inspection import check_size
 from kbchat.corpus.loading import SUPPORTED_SUFFIXES, list_documents, parse_document
 from kbchat.errors import DocumentError, KbchatError
 from kbchat.index.snapshot import Manifest
@@ -37,12 +38,11 @@ def safe_filename(name: str) -> str:
 
 def save_document(kb_dir: Path, name: str, data: bytes, max_bytes: int) -> tuple[Path, bool]:
     """Check a document as ingest does, write it atomically into kb_dir; return its path and if it replaced one."""
-    if len(data) > max_bytes:
-        raise UploadError(f"« {name} » dépasse la taille maximale ({max_bytes / 2**20:g} Mo).")
     target = kb_dir / safe_filename(name)
     if target.is_dir():
         raise UploadError(f"« {target.name} » est le nom d'un dossier de la base : renommez le fichier.")
     try:
+        check_size(target.name, len(data), max_bytes)
         parse_document(target.name, data)
     except DocumentError as exc:
         raise UploadError(f"Fichier refusé : {exc}") from exc
