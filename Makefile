@@ -9,7 +9,7 @@ export TOKENIZERS_PARALLELISM := false
 
 FAST := not (model or chroma or spacy or browser)
 
-.PHONY: setup index run test test-fast eval lint format clean
+.PHONY: setup index run chroma test test-fast eval lint format clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,14 @@ index: setup
 
 run: index
 	$(VENV)/bin/streamlit run chat_app.py --server.headless true --browser.gatherUsageStats false
+
+CHROMA_PATH ?= chroma-server
+CHROMA_HOST ?= 127.0.0.1
+CHROMA_PORT ?= 8000
+
+# A Chroma server for KBCHAT_CHROMA_URL=http://$(CHROMA_HOST):$(CHROMA_PORT) (see the README, « Server mode »).
+chroma: setup
+	$(VENV)/bin/chroma run --path $(CHROMA_PATH) --host $(CHROMA_HOST) --port $(CHROMA_PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -85,9 +85,9 @@ MUTATIONS = [
     ),
     (
         "serving from a private copy",
-        "kbchat/knowledge_base.py",
-        'DenseStore(private / "chroma"',
-        'DenseStore(folder / "chroma"',
+        "kbchat/index/locations.py",
+        'client = embedded_client(private / "chroma")',
+        'client = embedded_client(folder / "chroma")',
         "tests/test_serving.py::test_ask_works_on_a_read_only_index_and_writes_nothing",
     ),
     (

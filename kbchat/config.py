@@ -130,6 +130,7 @@ class Settings:
     admin_password: str = field(default="", repr=False)
     max_file_mb: int = 20
     squad_cache_dir: str = ""
+    chroma_url: str = ""
 
     def __post_init__(self) -> None:
         """Reject first-stage weights that are negative or add up to more than 1 (BM25 on stems gets the rest)."""

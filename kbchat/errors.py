@@ -35,3 +35,7 @@ class GenerationError(KbchatError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class StoreUnreachableError(KbchatError):
+    """The Chroma server named by KBCHAT_CHROMA_URL cannot be reached or used."""

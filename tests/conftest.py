@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from chroma_server import ChromaServer
 from llm_server import LlmServer
 
 from kbchat.config import PROJECT_ROOT, Settings
@@ -101,6 +102,14 @@ def piaf_path() -> Path:
     if not PIAF_DEV.is_file():
         pytest.skip(f"PIAF benchmark not found at {PIAF_DEV}")
     return PIAF_DEV
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
+    """A Chroma server of this test only, on a free loopback port."""
+    server = ChromaServer(tmp_path / "chroma-server")
+    yield server
+    server.stop()
 
 
 @pytest.fixture

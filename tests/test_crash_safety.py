@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kbchat.config import PROJECT_ROOT, Settings
-from kbchat.index.dense_store import DenseStore
+from kbchat.index.dense_store import DenseStore, embedded_client
 from kbchat.index.faults import FAULT_VARIABLE, POINTS
 from kbchat.index.ingest import sync
 from kbchat.index.snapshot import SNAPSHOTS, current_snapshot, read_chunks, read_manifest, snapshot_version
@@ -46,7 +46,9 @@ def served_ids(settings: Settings) -> tuple[set[str], set[str]]:
         folder = current_snapshot(settings.index_dir)
         assert folder is not None
         manifest = read_manifest(folder)
-        dense = DenseStore(folder / "chroma", kb.indexes.embeddings, manifest.embedding_model, manifest.dimension)
+        dense = DenseStore(
+            embedded_client(folder / "chroma"), kb.indexes.embeddings, manifest.embedding_model, manifest.dimension
+        )
         try:
             return {c.chunk_id for c in read_chunks(folder)}, dense.ids()
         finally:

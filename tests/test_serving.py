@@ -124,7 +124,7 @@ def test_twenty_threads_at_once_get_the_single_threaded_answers(dci_kb) -> None:
 def test_private_copies_of_killed_readers_are_removed(dci_copy: Settings, tmp_path: Path) -> None:
     import tempfile
 
-    from kbchat.knowledge_base import PRIVATE_PREFIX
+    from kbchat.index.private_copy import PRIVATE_PREFIX
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     orphan = Path(tempfile.gettempdir()) / f"{PRIVATE_PREFIX}{dead.stdout.strip()}-abc"

@@ -1,9 +1,11 @@
-"""The dense store: persistent Chroma collections of chunk and sentence vectors, reached through langchain-chroma."""
+"""The dense store: Chroma collections of chunk and sentence vectors, reached through langchain-chroma."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -12,33 +14,59 @@ from kbchat.corpus.chunking import Chunk
 from kbchat.text.sentences import split_sentences
 
 COLLECTION = "kbchat"
-SENTENCES = "kbchat-sentences"
+COPY_BATCH = 1000  # records read and written per request when a snapshot's collections are copied
+
+
+def embedded_client(path: Path) -> Any:
+    """An in-process Chroma client storing its collections under path."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+
+
+def collection_names(snapshot: str) -> tuple[str, str]:
+    """The chunk and sentence collections of a snapshot ("" for the only snapshot of an embedded store)."""
+    chunks = f"{COLLECTION}-{snapshot}" if snapshot else COLLECTION
+    return chunks, f"{chunks}-sentences"
 
 
 class DenseStore:
-    """Chunk and sentence vectors in Chroma, cosine space, never with Chroma's own embedding function."""
+    """Chunk and sentence vectors in Chroma, cosine space, never with Chroma's own embedding function.
 
-    def __init__(self, path: Path, embeddings: Embeddings, model_name: str, dimension: int) -> None:
-        """Open (or create) the two collections stored under path."""
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+    With records, each chunk's metadata also holds its whole record (text, headings, analyzed terms): a Chroma
+    server is then the only place a replica reads a snapshot from.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        embeddings: Embeddings | None,
+        model_name: str,
+        dimension: int,
+        snapshot: str = "",
+        records: bool = False,
+    ) -> None:
+        """Open (or create) the snapshot's two collections through client, which the store closes.
+
+        Without embeddings the store only reads, copies and deletes.
+        """
         from langchain_chroma import Chroma
 
-        self.path = path
-        self.client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-        )
+        self.client = client
+        self.records = records
+        self.names = collection_names(snapshot)
         self.store = Chroma(
-            collection_name=COLLECTION,
+            collection_name=self.names[0],
             embedding_function=embeddings,
-            client=self.client,
+            client=client,
             collection_metadata={"embedding_model": model_name, "dimension": dimension},
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
         self.sentences = Chroma(
-            collection_name=SENTENCES,
+            collection_name=self.names[1],
             embedding_function=embeddings,
-            client=self.client,
+            client=client,
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
 
@@ -48,7 +76,7 @@ class DenseStore:
             return
         self.store.add_texts(
             texts=[c.context_text() for c in chunks],
-            metadatas=[{"source": c.source, "title": c.title, "section": c.section} for c in chunks],
+            metadatas=[self._metadata(c) for c in chunks],
             ids=[c.chunk_id for c in chunks],
         )
         sentences = [(c.chunk_id, n, s) for c in chunks for n, s in enumerate(split_sentences(c.text))]
@@ -59,6 +87,54 @@ class DenseStore:
                 ids=[f"{key}:{n}" for key, n, _ in sentences],
             )
 
+    def _metadata(self, chunk: Chunk) -> dict[str, str | int]:
+        """A chunk's metadata in Chroma: where it comes from, and with records all that rebuilds it."""
+        meta: dict[str, str | int] = {"source": chunk.source, "title": chunk.title, "section": chunk.section}
+        if self.records:
+            meta |= {
+                "headings": json.dumps(chunk.headings, ensure_ascii=False),
+                "text": chunk.text,
+                "position": chunk.position,
+                "terms": json.dumps(chunk.terms, ensure_ascii=False),
+            }
+        return meta
+
+    def chunks(self) -> list[Chunk]:
+        """The chunk records stored with records, in document order."""
+        found = [
+            Chunk(
+                chunk_id=key,
+                source=str(meta["source"]),
+                title=str(meta["title"]),
+                headings=tuple(json.loads(str(meta["headings"]))),
+                text=str(meta["text"]),
+                position=int(meta["position"]),
+                terms=tuple(json.loads(str(meta["terms"]))),
+            )
+            for batch in self._pages(self.store, ["metadatas"])
+            for key, meta in zip(batch["ids"], batch["metadatas"], strict=True)
+        ]
+        return sorted(found, key=lambda c: (c.source, c.position))
+
+    def copy_from(self, other: DenseStore) -> None:
+        """Copy every vector and record of another snapshot's collections into this one's, without embedding."""
+        for source, target in ((other.store, self.store), (other.sentences, self.sentences)):
+            for batch in other._pages(source, ["embeddings", "documents", "metadatas"]):
+                if batch["ids"]:
+                    target._collection.add(
+                        ids=batch["ids"],
+                        embeddings=batch["embeddings"],
+                        documents=batch["documents"],
+                        metadatas=batch["metadatas"],
+                    )
+
+    @staticmethod
+    def _pages(store: Any, include: list[str]) -> Iterator[dict[str, Any]]:
+        """A collection's records, COPY_BATCH at a time (a server limits the size of one reply)."""
+        collection = store._collection
+        for offset in range(0, collection.count(), COPY_BATCH):
+            yield collection.get(include=include, limit=COPY_BATCH, offset=offset)
+
     def delete(self, ids: Sequence[str]) -> None:
         """Remove chunks and their sentences by chunk id."""
         if ids:
@@ -67,19 +143,28 @@ class DenseStore:
 
     def ids(self) -> set[str]:
         """Every stored chunk id."""
-        return set(self.store.get(include=[])["ids"])
+        return {key for batch in self._pages(self.store, []) for key in batch["ids"]}
 
     def sentence_vectors(self) -> dict[str, np.ndarray]:
         """Every chunk's sentence vectors, one row per sentence in text order."""
-        stored = self.sentences.get(include=["embeddings", "metadatas"])
         rows: dict[str, list[tuple[int, np.ndarray]]] = {}
-        for vector, meta in zip(stored["embeddings"], stored["metadatas"], strict=True):
-            rows.setdefault(str(meta["chunk"]), []).append((int(meta["position"]), vector))
+        for batch in self._pages(self.sentences, ["embeddings", "metadatas"]):
+            for vector, meta in zip(batch["embeddings"], batch["metadatas"], strict=True):
+                rows.setdefault(str(meta["chunk"]), []).append((int(meta["position"]), vector))
         return {key: np.asarray([v for _, v in sorted(found, key=lambda r: r[0])]) for key, found in rows.items()}
 
     def metadata(self) -> dict:
-        """The collection's metadata (model name and dimension)."""
-        return dict(self.store._collection.metadata or {})
+        """The chunk collection's metadata (model name and dimension; on a server, the snapshot's manifest)."""
+        return dict(self._fresh().metadata or {})
+
+    def set_metadata(self, values: dict[str, str]) -> None:
+        """Add values to the chunk collection's metadata."""
+        collection = self._fresh()
+        collection.modify(metadata=dict(collection.metadata or {}) | values)
+
+    def _fresh(self) -> Any:
+        """The chunk collection as the server has it now (the metadata read at open may be stale)."""
+        return self.client.get_collection(self.names[0], embedding_function=None)
 
     def search(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
         """The k nearest chunk ids with their cosine similarity."""

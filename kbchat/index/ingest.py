@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,23 +15,8 @@ from kbchat.errors import DocumentError, KbchatError, ModelMismatchError
 from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings, ensure_same_model
 from kbchat.index.faults import fault_point
-from kbchat.index.lexical_store import LexicalIndex, ngram_index
-from kbchat.index.snapshot import (
-    FORMAT,
-    DocumentEntry,
-    Manifest,
-    clean_leftovers,
-    current_snapshot,
-    discard,
-    ingest_lock,
-    new_snapshot,
-    now_iso,
-    publish,
-    read_chunks,
-    read_manifest,
-    write_chunks,
-    write_manifest,
-)
+from kbchat.index.locations import Location, location_for
+from kbchat.index.snapshot import FORMAT, DocumentEntry, Manifest, ingest_lock, now_iso
 from kbchat.text.acronyms import find_acronyms
 
 ProgressCallback = Callable[[float, float], None]  # (done, total): documents read, then chunks embedded
@@ -132,11 +116,11 @@ def sync(
 ) -> SyncReport:
     """Bring the index in line with the documents; only changed documents are embedded."""
     with ingest_lock(settings.index_dir):
+        location = location_for(settings)
         if not dry_run:
-            clean_leftovers(settings.index_dir)
+            location.clean_leftovers()
         hashes, unreadable = hash_documents(settings.kb_dir, settings.max_file_bytes)
-        previous = None if rebuild else current_snapshot(settings.index_dir)
-        manifest = read_manifest(previous) if previous else None
+        manifest = None if rebuild else location.served_manifest()
         if manifest is not None:
             ensure_same_model(manifest.embedding_model, settings.embedding_model)
         before = _previous_hashes(manifest, settings)
@@ -146,7 +130,7 @@ def sync(
         old_count = manifest.chunk_count if manifest else 0
         if dry_run or (manifest is not None and not plan.has_changes):
             return SyncReport(plan, old_count, dry_run=dry_run, errors=unreadable)
-        return _apply(settings, plan, hashes, unreadable, previous, manifest, show_progress, on_progress)
+        return _apply(settings, location, plan, hashes, unreadable, manifest, show_progress, on_progress)
 
 
 def _load_all(
@@ -167,10 +151,10 @@ def _load_all(
 
 def _apply(
     settings: Settings,
+    location: Location,
     plan: SyncPlan,
     hashes: dict[str, tuple[str, int]],
     unreadable: dict[str, str],
-    previous: Path | None,
     manifest: Manifest | None,
     show_progress: bool,
     on_progress: ProgressCallback | None,
@@ -183,15 +167,12 @@ def _apply(
         )
     loaded, errors = _load_all(settings.kb_dir, plan.added + plan.changed, settings.max_file_bytes, on_progress)
     errors = unreadable | errors
-    folder = new_snapshot(settings.index_dir)
+    draft = location.draft(copy=manifest is not None)
     fault_point("loaded")
     dense: DenseStore | None = None
     try:
-        if previous is not None:
-            shutil.copytree(previous / "chroma", folder / "chroma")
-        fault_point("copied")
-        dense = DenseStore(folder / "chroma", embeddings, embeddings.name, embeddings.dimension)
-        chunks = read_chunks(previous) if previous is not None else []
+        dense = draft.open_dense(embeddings)
+        chunks = location.served_chunks() if manifest is not None else []
         documents = dict(manifest.documents) if manifest is not None else {}
         dropped = set(plan.removed) | set(loaded)
         dense.delete([c.chunk_id for c in chunks if c.source in dropped])
@@ -211,13 +192,6 @@ def _apply(
                 "Les index dense et lexical ne contiennent pas les mêmes passages : "
                 "lancez `python ingest.py --rebuild`."
             )
-        ids = [c.chunk_id for c in chunks]
-        terms = [c.terms for c in chunks]
-        LexicalIndex.build(ids, terms, settings.bm25_k1, settings.bm25_b).save(folder / "lexical")
-        ngram_index(ids, chunks, settings.bm25_k1, settings.bm25_b).save(folder / "ngrams")
-        fault_point("lexical")
-        write_chunks(folder, chunks)
-        fault_point("chunks")
         new_manifest = Manifest(
             embedding_model=embeddings.name,
             dimension=embeddings.dimension,
@@ -226,15 +200,15 @@ def _apply(
             acronyms=_acronyms(chunks),
             failures=dict(sorted(errors.items())),
         )
-        write_manifest(folder, new_manifest)
+        draft.write(chunks, new_manifest, settings)
         dense.close()
         dense = None
         fault_point("manifest")
-        publish(settings.index_dir, folder)
+        draft.publish()
     except BaseException:
         if dense is not None:
             dense.close()
-        discard(folder)
+        draft.discard()
         raise
     failed = set(errors)
     plan = SyncPlan(

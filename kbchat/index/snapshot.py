@@ -96,10 +96,14 @@ def read_manifest(folder: Path) -> Manifest:
     return Manifest.from_json((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
+def snapshot_name() -> str:
+    """A new snapshot's name: sortable by time, unique."""
+    return f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+
 def new_snapshot(index_dir: Path) -> Path:
     """Create an empty, not yet current, snapshot folder."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    folder = index_dir / SNAPSHOTS / f"{stamp}-{uuid.uuid4().hex[:8]}"
+    folder = index_dir / SNAPSHOTS / snapshot_name()
     folder.mkdir(parents=True)
     return folder
 

@@ -11,7 +11,7 @@ from kbchat.config import Settings
 from kbchat.corpus.loading import SUPPORTED_SUFFIXES
 from kbchat.errors import KbchatError
 from kbchat.index.ingest import sync
-from kbchat.index.snapshot import current_snapshot, read_manifest
+from kbchat.index.locations import location_for
 from kbchat.ui.auth import LoginGuard, password_matches
 from kbchat.ui.feedback import FeedbackStore, to_eval_jsonl
 from kbchat.ui.kb_files import UploadError, document_rows, format_time, remove_document, save_document
@@ -57,8 +57,11 @@ def _login(settings: Settings) -> bool:
 
 def _state_panel(settings: Settings) -> None:
     """The index's state and the documents table."""
-    folder = current_snapshot(settings.index_dir)
-    manifest = read_manifest(folder) if folder else None
+    try:
+        manifest = location_for(settings).served_manifest()
+    except KbchatError as exc:
+        st.error(escape_text(str(exc)))
+        return
     if manifest:
         cols = st.columns(2)
         cols[0].metric("Passages indexés", manifest.chunk_count)

@@ -10,7 +10,7 @@ from kbchat.ask.answer import Answer
 from kbchat.config import Settings
 from kbchat.errors import KbchatError
 from kbchat.generation.answerer import Answerer, answerer_for
-from kbchat.index.snapshot import snapshot_version
+from kbchat.index.locations import location_for
 from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 from kbchat.ui.feedback import FeedbackStore
 from kbchat.ui.rendering import example_questions
@@ -39,7 +39,7 @@ def _load(settings: Settings) -> KnowledgeBase:
 
 def knowledge_base(settings: Settings) -> KnowledgeBase:
     """The served knowledge base, moved to the snapshot ingest last published (it follows publishes itself)."""
-    if not snapshot_version(settings.index_dir):
+    if not location_for(settings).served_version():
         _load.clear()  # the index was removed: say so rather than serve from memory
     kb = _load(settings)
     kb.follow()
