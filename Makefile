@@ -9,7 +9,7 @@ export TOKENIZERS_PARALLELISM := false
 
 FAST := not (model or chroma or spacy or browser)
 
-.PHONY: setup index run chroma test test-fast eval lint format clean
+.PHONY: setup index run chroma test test-fast eval bench lint format clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,10 @@ test-fast: setup
 
 eval: setup
 	$(VENV)/bin/kbchat report --squad $(PIAF) --out docs
+
+# Performance: ingest, reindex, scale (3k/30k/100k chunks), server mode, concurrency; writes docs/benchmarks.md.
+bench: setup
+	$(PY) bench/report.py --out docs --work bench/out
 
 lint: setup
 	$(VENV)/bin/ruff format --check .

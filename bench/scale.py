@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kbchat.ask.first_stage import best_scores
+from kbchat.ask.first_stage import best_scores, soft_ranking
 from kbchat.ask.fusion import fuse
 from kbchat.ask.reranking import rerank
 from kbchat.config import PROJECT_ROOT, Settings
@@ -33,6 +34,7 @@ from kbchat.index.dense_store import DenseStore, embedded_client
 from kbchat.index.lexical_store import LexicalIndex, ngram_index
 from kbchat.index.private_copy import private_copy
 from kbchat.index.snapshot import (
+    FORMAT,
     DocumentEntry,
     new_snapshot,
     now_iso,
@@ -42,11 +44,12 @@ from kbchat.index.snapshot import (
     require_snapshot,
     write_chunks,
     write_manifest,
+    write_sentence_vectors,
 )
 from kbchat.knowledge_base import open_knowledge_base
 from kbchat.text.sentences import split_sentences
 
-STAGES = ("analysis", "bm25 stems", "bm25 4-grams", "soft", "dense", "fusion", "features", "rerank", "whole ask")
+STAGES = ("analysis", "bm25 stems", "bm25 4-grams", "dense", "soft", "fusion", "features", "rerank", "whole ask")
 BATCH = 2000
 
 
@@ -88,6 +91,7 @@ def grow(base: Settings, size: int, target: Path) -> Settings:
     words = sorted({w for c in chunks for w in c.text.split() if w.isalpha() and w.islower() and len(w) > 3})
     rng, nrng = random.Random(0), np.random.default_rng(0)
     grown: list[Chunk] = []
+    grown_sentences: dict[str, np.ndarray] = {}
     out = new_snapshot(target)
     dense = DenseStore(embedded_client(out / "chroma"), None, manifest.embedding_model, manifest.dimension)
     pending: list[tuple[Chunk, np.ndarray, np.ndarray]] = []
@@ -109,6 +113,7 @@ def grow(base: Settings, size: int, target: Path) -> Settings:
         if copy:
             chunk_vector, sentence_rows = noisy(chunk_vector, nrng), noisy(sentence_rows, nrng)
         grown.append(c)
+        grown_sentences[c.chunk_id] = sentence_rows
         pending.append((c, chunk_vector, sentence_rows))
         if len(pending) == BATCH or n == size - 1:
             _write(dense, pending)
@@ -117,11 +122,13 @@ def grow(base: Settings, size: int, target: Path) -> Settings:
     ids = [c.chunk_id for c in grown]
     LexicalIndex.build(ids, [c.terms for c in grown], settings.bm25_k1, settings.bm25_b).save(out / "lexical")
     ngram_index(ids, grown, settings.bm25_k1, settings.bm25_b).save(out / "ngrams")
+    write_sentence_vectors(out, grown_sentences, ids)
     write_chunks(out, grown)
     documents: dict[str, list[str]] = {}
     for c in grown:
         documents.setdefault(c.source, []).append(c.chunk_id)
     manifest.documents = {s: DocumentEntry("", s, 0, keys, now_iso()) for s, keys in documents.items()}
+    manifest.format = FORMAT
     write_manifest(out, manifest)
     publish(target, out)
     return settings
@@ -174,10 +181,10 @@ def measure(index_dir: Path, questions: list[str]) -> dict[str, object]:
             lexical = best_scores(indexes.lexical.scores(query.terms), ids, k)
         with clock("bm25 4-grams"):
             ngrams = best_scores(indexes.ngrams.scores(query.ngrams), ids, k)
-        with clock("soft"):
-            soft = best_scores(indexes.soft_index.coverages(query.weighted_words), ids, k)
         with clock("dense"):
-            dense = dict(indexes.dense.search(query.vector.tolist(), k))
+            dense = dict(indexes.dense.search(query.vector.tolist(), min(k, len(ids))))
+        with clock("soft"):
+            soft = soft_ranking(indexes, query, k, None if config.soft_every_chunk else (*lexical, *ngrams, *dense))
         with clock("fusion"):
             fused = fuse(config.weights, lexical, ngrams, soft, dense)
         rankings = retriever.rankings(query)
@@ -223,9 +230,16 @@ def main() -> None:
         if done.returncode != 0:
             raise SystemExit(done.stderr)
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(json.dumps(results[-1]), flush=True)
+        env = os.environ | {"KBCHAT_INDEX_DIR": str(settings.index_dir)}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kbchat", "ask", questions[0]], env=env, capture_output=True, check=True)
+        results[-1]["cold_cli_ask_s"] = time.perf_counter() - start
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     (out / "scale.json").write_text(json.dumps(results, indent=1))
-    print("| chunks | open | first answer | peak RSS | " + " | ".join(STAGES) + " |")
+    print("Stages: p50 / p95 in ms, warm, over the questions asked twice; open, first answer and peak RSS in the")
+    print("measuring process; cold CLI: `kbchat ask` in a new process, from start to exit.\n")
+    print("| chunks | open | first answer | cold CLI | peak RSS | " + " | ".join(STAGES) + " |")
+    print("| --- " * (len(STAGES) + 5) + "|")
     for r in results:
         cells = " | ".join(f"{p50:.1f} / {p95:.1f}" for p50, p95 in r["stages"].values())
         print(

@@ -41,6 +41,7 @@ class RetrievalConfig:
     rerank_each: int = 10
     sentence_vectors: bool = True
     expand_acronyms: bool = True
+    soft_every_chunk: bool = False
 
     @property
     def reranks(self) -> bool:
@@ -103,6 +104,7 @@ class Settings:
     rerank_each: int = 10
     sentence_vectors: bool = True
     expand_acronyms: bool = True
+    soft_every_chunk: bool = False
     top_k: int = 5
     refusal_threshold: float = 0.4
     evidence_known_weight: float = 0.2
@@ -175,6 +177,7 @@ class Settings:
             self.rerank_each,
             self.sentence_vectors,
             self.expand_acronyms,
+            self.soft_every_chunk,
         )
 
     @property

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from threadpoolctl import threadpool_limits
 
 from kbchat.ask.answer import Answer
@@ -141,13 +142,18 @@ def _open(
             served.dense,
             served.embeddings,
             served.manifest.acronyms,
-            served.dense.sentence_vectors() if config.reranks else None,
+            _sentence_vectors(served) if config.reranks else None,
             words,
         )
     except BaseException:
         _release([served.dense, *([served.private] if served.private else [])])
         raise
     return served, Retriever(indexes, config, ranker)
+
+
+def _sentence_vectors(served: Served) -> dict[str, np.ndarray]:
+    """The snapshot's sentence vectors: memory-mapped from the snapshot when ingest wrote them there."""
+    return served.sentence_vectors if served.sentence_vectors is not None else served.dense.sentence_vectors()
 
 
 def open_knowledge_base(settings: Settings, load_model: bool = True, follow: bool = True) -> KnowledgeBase:

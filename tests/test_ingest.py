@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kbchat.config import Settings
@@ -258,3 +259,21 @@ def test_the_four_gram_index_is_stored_by_ingest_and_scores_as_one_derived_at_op
     query = ngram_terms("policiers et gendarmes du réseau")
     assert stored.ids == derived.ids and stored.doc_freq == derived.doc_freq
     assert stored.scores(query).tolist() == derived.scores(query).tolist()
+
+
+def test_sentence_vectors_are_mapped_from_the_snapshot_as_chroma_holds_them(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    write(settings, "missions.md", MISSIONS + "Elle forme des policiers. Elle conseille des États.\n")
+    sync(settings)
+    (settings.kb_dir / "reseau.md").unlink()
+    sync(settings)
+    kb = open_knowledge_base(settings)
+    try:
+        mapped = kb.indexes.sentence_vectors
+        stored = kb.indexes.dense.sentence_vectors()
+        assert isinstance(next(iter(mapped.values())), np.memmap)
+        assert mapped.keys() == stored.keys() == set(kb.indexes.by_id)
+        assert all(np.array_equal(mapped[key], stored[key]) for key in stored)
+        assert [len(v) for v in mapped.values()] == [len(split_sentences(c.text)) for c in kb.indexes.by_id.values()]
+    finally:
+        kb.close()

@@ -9,6 +9,7 @@ import pytest
 from threadpoolctl import threadpool_info
 
 from kbchat.ask.first_stage import best_scores
+from kbchat.index.span_pooling import pool_spans, sentence_spans
 from kbchat.knowledge_base import KnowledgeBase
 from kbchat.text.sentences import split_sentences
 
@@ -52,15 +53,22 @@ def test_an_open_knowledge_base_keeps_numpy_on_one_blas_thread(dci_kb: Knowledge
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
 
 
-def test_each_sentence_vector_is_its_sentence_embedded_in_text_order(dci_kb: KnowledgeBase) -> None:
+def test_each_sentence_vector_is_its_tokens_pooled_within_the_chunk_in_text_order(dci_kb: KnowledgeBase) -> None:
     indexes = dci_kb.indexes
     chunk = max(indexes.by_id.values(), key=lambda c: len(split_sentences(c.text)))
     sentences = split_sentences(chunk.text)
     assert len(sentences) >= 3
     stored = indexes.sentence_vectors[chunk.chunk_id]
-    fresh = indexes.embeddings.encode(sentences)
-    assert stored.shape == fresh.shape
-    assert np.allclose(np.sum(stored * fresh, axis=1), 1.0, atol=1e-4)
+    text = chunk.context_text()
+    outputs = indexes.embeddings.model.encode([text], output_value="token_embeddings")
+    tokens = indexes.embeddings.model.tokenizer([text], return_offsets_mapping=True, truncation=True)
+    fresh = pool_spans(
+        outputs[0].numpy(), tokens["offset_mapping"][0], sentence_spans(text, sentences, 0)
+    )  # the spans found in the whole context text are those of the passage: its sentences come after the headings
+    assert stored.shape == (len(sentences), indexes.embeddings.dimension)
+    assert np.allclose(np.sum(stored * np.vstack(fresh), axis=1), 1.0, atol=1e-4)
+    alone = indexes.embeddings.encode(sentences)
+    assert np.all(np.sum(stored * alone, axis=1) > 0.5)  # close to the sentence read alone, not equal
 
 
 def test_the_reranker_pool_joins_each_rankings_best_to_the_fused_head(dci_kb: KnowledgeBase) -> None:

@@ -167,3 +167,12 @@ def test_soft_index_counts_the_same_stem_as_a_match_and_an_empty_chunk_as_none()
 
 def test_soft_index_without_chunks_scores_nothing() -> None:
     assert SoftIndex.build([], TINY).coverages(weighted_words(["roi"], TINY, lambda s: 1.0)).shape == (0,)
+
+
+@pytest.mark.parametrize("rows", [[0], [5, 1], [2, 4], [0, 1, 2, 3, 4, 5], [4], []])
+@pytest.mark.parametrize("question", [["roi", "guerre"], ["souverains", "roi"], ["absent"]])
+def test_soft_index_on_some_rows_scores_them_as_on_every_chunk(rows: list[int], question: list[str]) -> None:
+    index = SoftIndex.build(CHUNKS, TINY)
+    asked = weighted_words(question, TINY, lambda s: 1.0)
+    expected = index.coverages(asked)[rows].tolist()
+    assert index.coverages(asked, np.asarray(rows, dtype=np.int64)).tolist() == pytest.approx(expected)

@@ -33,6 +33,7 @@ class Indexes:
     word_vectors: WordVectors | None = None
     soft_index: SoftIndex | None = None
     topics: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
     passage_words: dict[str, WeightedWords] = field(default_factory=dict)
 
     @classmethod
@@ -65,6 +66,7 @@ class Indexes:
             word_vectors,
             soft_index,
             topics,
+            {key: n for n, key in enumerate(lexical.ids)},
         )
 
     def profile(self, key: str) -> ChunkProfile:

@@ -125,13 +125,24 @@ class SoftIndex:
             np.asarray(starts, dtype=np.int64),
         )
 
-    def coverages(self, question: WeightedWords) -> np.ndarray:
-        """Each chunk's soft coverage of the question, as soft_coverage of its best similarities."""
+    def coverages(self, question: WeightedWords, rows: np.ndarray | None = None) -> np.ndarray:
+        """The soft coverage of the question (soft_coverage of the best similarities) of each chunk, or of rows only.
+
+        Restricted to rows, the work grows with their words, not with the base.
+        """
+        count = len(self.starts) if rows is None else len(rows)
         total = float(question.weights.sum())
-        if not len(self.starts) or not len(question.stems) or total <= 0:
-            return np.zeros(len(self.starts))
-        similarity = np.clip(question.vectors @ self.vectors.T, 0.0, 1.0)
+        if not count or not len(question.stems) or total <= 0:
+            return np.zeros(count)
+        columns, starts = self.columns, self.starts
+        if rows is not None:
+            ends = np.append(self.starts[1:], len(self.columns))[rows]
+            lengths = ends - self.starts[rows]
+            columns = np.concatenate([self.columns[a:b] for a, b in zip(self.starts[rows], ends, strict=True)])
+            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        used = np.unique(columns)
+        similarity = np.clip(question.vectors @ self.vectors[used].T, 0.0, 1.0)
         asked = np.asarray([self.stem_index.get(s, -2) for s in question.stems])
-        similarity[asked[:, None] == self.stem_ids[None, :]] = 1.0
-        best = np.maximum.reduceat(similarity[:, self.columns], self.starts, axis=1)
+        similarity[asked[:, None] == self.stem_ids[used][None, :]] = 1.0
+        best = np.maximum.reduceat(similarity[:, np.searchsorted(used, columns)], starts, axis=1)
         return question.weights @ best / total

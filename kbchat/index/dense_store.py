@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from kbchat.corpus.chunking import Chunk
+from kbchat.index.embedding import SentenceEmbeddings
+from kbchat.index.span_pooling import sentence_spans
 from kbchat.text.sentences import split_sentences
 
 COLLECTION = "kbchat"
@@ -41,7 +42,7 @@ class DenseStore:
     def __init__(
         self,
         client: Any,
-        embeddings: Embeddings | None,
+        embeddings: SentenceEmbeddings | None,
         model_name: str,
         dimension: int,
         snapshot: str = "",
@@ -54,6 +55,7 @@ class DenseStore:
         from langchain_chroma import Chroma
 
         self.client = client
+        self.encoder = embeddings
         self.records = records
         self.names = collection_names(snapshot)
         self.store = Chroma(
@@ -71,20 +73,32 @@ class DenseStore:
         )
 
     def add(self, chunks: Sequence[Chunk]) -> None:
-        """Embed and store chunks under their ids, and each of their sentences under the chunk's id and its position."""
+        """Embed and store chunks under their ids, and each of their sentences under the chunk's id and its position.
+
+        One pass of the encoder gives both: a sentence's vector is the mean of its tokens read within the chunk.
+        """
         if not chunks:
             return
-        self.store.add_texts(
-            texts=[c.context_text() for c in chunks],
-            metadatas=[self._metadata(c) for c in chunks],
+        texts = [c.context_text() for c in chunks]
+        sentences = [split_sentences(c.text) for c in chunks]
+        spans = [
+            sentence_spans(c.text, found, len(text) - len(c.text))
+            for c, text, found in zip(chunks, texts, sentences, strict=True)
+        ]
+        vectors, sentence_vectors = self.encoder.encode_with_sentences(texts, sentences, spans)
+        self.store._collection.add(
             ids=[c.chunk_id for c in chunks],
+            embeddings=vectors,
+            documents=texts,
+            metadatas=[self._metadata(c) for c in chunks],
         )
-        sentences = [(c.chunk_id, n, s) for c in chunks for n, s in enumerate(split_sentences(c.text))]
-        if sentences:
-            self.sentences.add_texts(
-                texts=[s for _, _, s in sentences],
-                metadatas=[{"chunk": key, "position": n} for key, n, _ in sentences],
-                ids=[f"{key}:{n}" for key, n, _ in sentences],
+        rows = [(c.chunk_id, n, s) for c, found in zip(chunks, sentences, strict=True) for n, s in enumerate(found)]
+        if rows:
+            self.sentences._collection.add(
+                ids=[f"{key}:{n}" for key, n, _ in rows],
+                embeddings=np.vstack(sentence_vectors),
+                documents=[s for _, _, s in rows],
+                metadatas=[{"chunk": key, "position": n} for key, n, _ in rows],
             )
 
     def _metadata(self, chunk: Chunk) -> dict[str, str | int]:

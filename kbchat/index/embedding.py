@@ -8,10 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from kbchat.config import BUNDLED_E5, BUNDLED_MODEL, MODELS_DIR
 from kbchat.errors import ModelLoadError, ModelMismatchError
+from kbchat.index.span_pooling import Span, pool_spans
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -107,3 +109,30 @@ class SentenceEmbeddings(Embeddings):
             convert_to_numpy=True,
             show_progress_bar=False,
         )
+
+    def encode_with_sentences(
+        self, texts: list[str], sentences: list[list[str]], spans: list[list[Span | None]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passage vectors, and each passage's sentence vectors pooled from the same pass (spans index the texts).
+
+        A sentence whose tokens fall outside the window, or that was not found, is encoded on its own.
+        """
+        prompt = self.passage_prompt
+        outputs = self.model.encode(texts, prompt=prompt or None, output_value=None, batch_size=self.batch_size)
+        offsets = self.model.tokenizer(
+            [prompt + t for t in texts], return_offsets_mapping=True, truncation=True, max_length=self.max_tokens
+        )["offset_mapping"]
+        rows: list[list[np.ndarray | None]] = []
+        for output, offset, wanted in zip(outputs, offsets, spans, strict=True):
+            tokens = output["token_embeddings"].float().numpy()[: int(output["attention_mask"].sum())]
+            moved = [(span[0] + len(prompt), span[1] + len(prompt)) if span else None for span in wanted]
+            rows.append(pool_spans(tokens, offset, moved) if len(offset) == len(tokens) else [None] * len(wanted))
+        missing = [(i, j) for i, row in enumerate(rows) for j, vector in enumerate(row) if vector is None]
+        if missing:
+            for (i, j), vector in zip(missing, self.encode([sentences[i][j] for i, j in missing]), strict=True):
+                rows[i][j] = vector
+        vectors = np.vstack([o["sentence_embedding"].float().numpy() for o in outputs])
+        empty = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+        return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True), [
+            np.vstack(row).astype(np.float32) if row else empty for row in rows
+        ]

@@ -236,6 +236,8 @@ def _embed(dense: DenseStore, chunks: list[Chunk], show_progress: bool, on_progr
     """Embed and store chunks in batches, reporting progress."""
     from tqdm import tqdm
 
+    # By length, so that each batch pads little: the encoder's cost is its longest text times the batch's size.
+    chunks = sorted(chunks, key=lambda c: len(c.context_text()))
     with tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=not show_progress or not chunks) as bar:
         for start in range(0, len(chunks), INGEST_BATCH):
             batch = chunks[start : start + INGEST_BATCH]

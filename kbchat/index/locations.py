@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from kbchat.config import Settings
 from kbchat.corpus.chunking import Chunk
 from kbchat.errors import IndexMissingError
@@ -36,6 +38,7 @@ class Served:
     dense: DenseStore
     embeddings: SentenceEmbeddings
     private: Path | None = None
+    sentence_vectors: dict[str, np.ndarray] | None = None  # None: read them from the dense store
 
 
 class Draft(Protocol):
@@ -84,6 +87,7 @@ class FolderDraft:
     def __init__(self, index_dir: Path, previous: Path | None) -> None:
         """Create the empty snapshot folder."""
         self.index_dir, self.previous = index_dir, previous
+        self.dense: DenseStore | None = None
         self.folder = snapshot.new_snapshot(index_dir)
         self.name = self.folder.name
 
@@ -92,11 +96,15 @@ class FolderDraft:
         if self.previous is not None:
             shutil.copytree(self.previous / "chroma", self.folder / "chroma")
         fault_point("copied")
-        return DenseStore(embedded_client(self.folder / "chroma"), embeddings, embeddings.name, embeddings.dimension)
+        client = embedded_client(self.folder / "chroma")
+        self.dense = DenseStore(client, embeddings, embeddings.name, embeddings.dimension)
+        return self.dense
 
     def write(self, chunks: list[Chunk], manifest: Manifest, settings: Settings) -> None:
-        """The 4-gram and stem BM25 indexes, the chunk records, then the manifest."""
+        """Both BM25 indexes, the sentence vectors (to map at open), the chunk records, then the manifest."""
         ids, terms = [c.chunk_id for c in chunks], [c.terms for c in chunks]
+        if self.dense is not None:
+            snapshot.write_sentence_vectors(self.folder, self.dense.sentence_vectors(), ids)
         LexicalIndex.build(ids, terms, settings.bm25_k1, settings.bm25_b).save(self.folder / "lexical")
         ngram_index(ids, chunks, settings.bm25_k1, settings.bm25_b).save(self.folder / "ngrams")
         fault_point("lexical")
@@ -161,7 +169,8 @@ class FolderLocation:
         except BaseException:
             shutil.rmtree(private, ignore_errors=True)
             raise
-        return Served(folder.name, manifest, chunks, lexical, ngrams, dense, embeddings, private)
+        vectors = snapshot.read_sentence_vectors(folder)
+        return Served(folder.name, manifest, chunks, lexical, ngrams, dense, embeddings, private, vectors)
 
 
 class ServerDraft:

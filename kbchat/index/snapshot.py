@@ -13,11 +13,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from kbchat.corpus.chunking import Chunk
 from kbchat.errors import IndexBusyError, IndexMissingError
 from kbchat.index.faults import fault_point
 
-FORMAT = 2  # 2: sentence vectors beside the chunk vectors
+FORMAT = 3  # 2: sentence vectors beside the chunk vectors; 3: sentence vectors pooled within their chunk
 POINTER = "CURRENT"
 SNAPSHOTS = "snapshots"
 
@@ -130,6 +132,30 @@ def read_chunks(folder: Path) -> list[Chunk]:
             record["headings"] = tuple(record["headings"])
             chunks.append(Chunk(**record))
     return chunks
+
+
+def write_sentence_vectors(folder: Path, vectors: dict[str, np.ndarray], order: list[str]) -> None:
+    """Every chunk's sentence vectors as one float32 matrix, chunk after chunk in order, with each chunk's row count."""
+    rows = [np.asarray(vectors.get(key, np.zeros((0, 0))), dtype=np.float32) for key in order]
+    width = max((r.shape[1] for r in rows if r.size), default=0)
+    matrix = np.vstack([r for r in rows if r.size]) if width else np.zeros((0, 0), dtype=np.float32)
+    np.save(folder / "sentences.npy", matrix)
+    counts = {"ids": order, "counts": [len(r) if r.size else 0 for r in rows]}
+    (folder / "sentences.json").write_text(json.dumps(counts), encoding="utf-8")
+
+
+def read_sentence_vectors(folder: Path) -> dict[str, np.ndarray] | None:
+    """The sentence vectors ingest wrote, memory-mapped (views of one matrix); None for a snapshot without them."""
+    if not (folder / "sentences.json").is_file():
+        return None
+    layout = json.loads((folder / "sentences.json").read_text(encoding="utf-8"))
+    matrix = np.load(folder / "sentences.npy", mmap_mode="r")
+    ends = np.cumsum(layout["counts"]).tolist()
+    return {
+        key: matrix[end - count : end]
+        for key, count, end in zip(layout["ids"], layout["counts"], ends, strict=True)
+        if count
+    }
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
