@@ -38,8 +38,9 @@ def main() -> None:
                 expect(ask(page, args.question, 1)).to_contain_text("[1]", timeout=120_000)
                 times.append(time.perf_counter() - started)
                 browser.close()
+    print("| figure | median |\n| --- | --- |")
     print(f"| chat page, `streamlit run` to first answer on screen | {statistics.median(times):.1f} s |")
-    print(f"({args.rounds} rounds: {', '.join(f'{t:.1f} s' for t in times)})")
+    print(f"\n{args.rounds} rounds: {', '.join(f'{t:.1f} s' for t in times)}")
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def main() -> None:
             seconds, pieces = tutorial(kb, encoder, root / f"tutorial-{n}")
             recipe.append(seconds)
         ours_s, raw_s, recipe_s = (statistics.median(v) for v in (ours, raw, recipe))
-        print(f"Code civil: {report.chunks:,} kbchat chunks, {pieces:,} tutorial chunks; medians of {args.rounds}")
+        print(f"Code civil: {report.chunks:,} kbchat chunks, {pieces:,} tutorial chunks; medians of {args.rounds}\n")
         print("| way | seconds | chunks/s | ratio to the tutorial |\n| --- | --- | --- | --- |")
         print(f"| kbchat full index | {ours_s:.1f} | {report.chunks / ours_s:.1f} | {ours_s / recipe_s:.2f} |")
         print(f"| raw encode of kbchat's chunks | {raw_s:.1f} | {report.chunks / raw_s:.1f} | {raw_s / recipe_s:.2f} |")

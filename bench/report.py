@@ -63,11 +63,37 @@ def plot(scale: Path, out: Path) -> None:
     figure.savefig(out / "benchmarks.png", dpi=100)
 
 
+def section(title: str, command: list[str], work: Path, out: Path) -> str:
+    """One bench's output; the scale bench's with its plot."""
+    text = run(command)
+    if title.startswith("Scale") and (work / "scale/scale.json").is_file():
+        plot(work / "scale/scale.json", out)
+        text += "\n\n![cost against size](benchmarks.png)"
+    return text
+
+
+def rerun(report: Path, only: str, index: Path, work: Path, started: str) -> None:
+    """Re-measure the sections of an existing report whose command names only; keep the others as they were."""
+    text = report.read_text(encoding="utf-8")
+    for title, command in SECTIONS:
+        if only not in command[0]:
+            continue
+        filled = [part.format(index=index, work=work) for part in command]
+        head, _, rest = text.partition(f"## {title}\n")
+        tail = rest[rest.find("\n## ") :] if "\n## " in rest else "\n"
+        note = f"Re-measured on {started} by `python bench/report.py --only {only}`."
+        body = section(title, filled, work, report.parent)
+        text = f"{head}## {title}\n\n`python {' '.join(filled)}`\n\n{note}\n\n{body}\n{tail}"
+    report.write_text(text, encoding="utf-8")
+    print(f"rewrote {report}")
+
+
 def main() -> None:
     """Build the base index, run every bench, write the report."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(PROJECT_ROOT / "docs"))
     parser.add_argument("--work", default=str(PROJECT_ROOT / "bench/out"))
+    parser.add_argument("--only", default="", help="re-measure the sections whose bench script names this")
     args = parser.parse_args()
     out, work = Path(args.out), Path(args.work)
     if not CODE_CIVIL.is_dir():
@@ -76,6 +102,9 @@ def main() -> None:
     env = os.environ | {"KBCHAT_KB_DIR": str(CODE_CIVIL), "KBCHAT_INDEX_DIR": str(index)}
     subprocess.run([sys.executable, "-m", "kbchat", "ingest"], cwd=PROJECT_ROOT, env=env, check=True)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    if args.only:
+        rerun(out / "benchmarks.md", args.only, index, work, started)
+        return
     parts = [
         "# Benchmarks",
         f"Written by `make bench` (`python bench/report.py`) on {started}, on {os.cpu_count()} cores "
@@ -85,10 +114,7 @@ def main() -> None:
     for title, command in SECTIONS:
         filled = [part.format(index=index, work=work) for part in command]
         print(f"running {' '.join(filled)}", flush=True)
-        parts += [f"## {title}", f"`python {' '.join(filled)}`", run(filled)]
-        if title.startswith("Scale") and (work / "scale/scale.json").is_file():
-            plot(work / "scale/scale.json", out)
-            parts.append("![cost against size](benchmarks.png)")
+        parts += [f"## {title}", f"`python {' '.join(filled)}`", section(title, filled, work, out)]
     (out / "benchmarks.md").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     print(f"wrote {out / 'benchmarks.md'}")
 

@@ -116,7 +116,7 @@ def main() -> None:
             if process is not None:
                 process.terminate()
                 process.wait()
-    print(f"{report.chunks} chunks, {len(questions)} questions; medians of {args.rounds} opens")
+    print(f"{report.chunks} chunks, {len(questions)} questions; medians of {args.rounds} opens\n")
     print("| | embedded | server | server / embedded |\n| --- | --- | --- | --- |")
     for key in ("ingest", "open", "p50", "p95"):
         a, b = rows["embedded"][key], rows["server"][key]

@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -128,7 +129,7 @@ def read_chunks(folder: Path) -> list[Chunk]:
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
-            record["terms"] = tuple(record.pop("tokens"))
+            record["terms"] = tuple(map(sys.intern, record.pop("tokens")))  # a few distinct terms, repeated
             record["headings"] = tuple(record["headings"])
             chunks.append(Chunk(**record))
     return chunks
