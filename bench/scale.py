@@ -30,6 +30,8 @@ from kbchat.ask.fusion import fuse
 from kbchat.ask.reranking import rerank
 from kbchat.config import PROJECT_ROOT, Settings
 from kbchat.corpus.chunking import Chunk
+from kbchat.corpus.profiles import content_words
+from kbchat.corpus.word_layout import word_layout
 from kbchat.index.dense_store import DenseStore, embedded_client
 from kbchat.index.lexical_store import LexicalIndex, ngram_index
 from kbchat.index.private_copy import private_copy
@@ -41,10 +43,12 @@ from kbchat.index.snapshot import (
     publish,
     read_chunks,
     read_manifest,
+    read_word_layout,
     require_snapshot,
     write_chunks,
     write_manifest,
     write_sentence_vectors,
+    write_word_layout,
 )
 from kbchat.knowledge_base import open_knowledge_base
 from kbchat.text.sentences import split_sentences
@@ -77,10 +81,18 @@ def noisy(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return moved / np.linalg.norm(moved, axis=-1, keepdims=True)
 
 
+def complete_layout(index_dir: Path) -> None:
+    """Give a snapshot written before ingest stored the word layout its layout (as ingest now would)."""
+    folder = require_snapshot(index_dir)
+    if read_word_layout(folder) is None:
+        write_word_layout(folder, word_layout([content_words(c.context_text()) for c in read_chunks(folder)]))
+
+
 def grow(base: Settings, size: int, target: Path) -> Settings:
     """A published snapshot of size chunks grown from base's (see the module's docstring)."""
     settings = base.with_(index_dir=target)
     if (target / "CURRENT").is_file():
+        complete_layout(target)
         return settings
     folder = require_snapshot(base.index_dir)
     chunks, manifest = read_chunks(folder), read_manifest(folder)
@@ -123,6 +135,7 @@ def grow(base: Settings, size: int, target: Path) -> Settings:
     LexicalIndex.build(ids, [c.terms for c in grown], settings.bm25_k1, settings.bm25_b).save(out / "lexical")
     ngram_index(ids, grown, settings.bm25_k1, settings.bm25_b).save(out / "ngrams")
     write_sentence_vectors(out, grown_sentences, ids)
+    write_word_layout(out, word_layout([content_words(c.context_text()) for c in grown]))
     write_chunks(out, grown)
     documents: dict[str, list[str]] = {}
     for c in grown:
@@ -224,6 +237,8 @@ def main() -> None:
     out = Path(args.out)
     results = []
     for size in [0, *map(int, args.sizes.split(","))]:
+        if size == 0:
+            complete_layout(base.index_dir)
         settings = base if size == 0 else grow(base, size, out / f"size-{size}")
         command = [sys.executable, __file__, "--index", args.index, "--questions", args.questions]
         done = subprocess.run([*command, "--measure", str(settings.index_dir)], capture_output=True, text=True)

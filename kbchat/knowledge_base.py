@@ -144,6 +144,7 @@ def _open(
             served.manifest.acronyms,
             _sentence_vectors(served) if config.reranks else None,
             words,
+            served.word_layout,
         )
     except BaseException:
         _release([served.dense, *([served.private] if served.private else [])])

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kbchat.ask.soft_matching import SoftIndex
 from kbchat.config import Settings
+from kbchat.corpus.profiles import content_words
 from kbchat.errors import IndexMissingError, KbchatError, ModelMismatchError
 from kbchat.index import dense_store
 from kbchat.index.ingest import plan_sync, sync
@@ -275,5 +277,26 @@ def test_sentence_vectors_are_mapped_from_the_snapshot_as_chroma_holds_them(sett
         assert mapped.keys() == stored.keys() == set(kb.indexes.by_id)
         assert all(np.array_equal(mapped[key], stored[key]) for key in stored)
         assert [len(v) for v in mapped.values()] == [len(split_sentences(c.text)) for c in kb.indexes.by_id.values()]
+    finally:
+        kb.close()
+
+
+def test_the_word_layout_written_at_ingest_gives_the_soft_index_of_the_chunks(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    write(settings, "missions.md", MISSIONS)
+    sync(settings)
+    write(settings, "court.md", "# Court\n\nUn la le.\n")  # added by a second run: the layout covers every chunk
+    sync(settings)
+    assert (current_snapshot(settings.index_dir) / "words.json").is_file()
+    kb = open_knowledge_base(settings)
+    try:
+        indexes = kb.indexes
+        derived = SoftIndex.build(
+            [content_words(indexes.by_id[i].context_text()) for i in indexes.lexical.ids], indexes.word_vectors
+        )
+        stored = indexes.soft_index
+        assert stored is not None and stored.stem_index == derived.stem_index
+        for name in ("vectors", "stem_ids", "columns", "starts"):
+            assert np.array_equal(getattr(stored, name), getattr(derived, name)), name
     finally:
         kb.close()

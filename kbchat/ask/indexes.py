@@ -10,6 +10,7 @@ import numpy as np
 from kbchat.ask.soft_matching import SoftIndex, WeightedWords, weighted_words
 from kbchat.corpus.chunking import Chunk
 from kbchat.corpus.profiles import ChunkProfile, chunk_profile, content_words
+from kbchat.corpus.word_layout import WordLayout
 from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings
 from kbchat.index.lexical_store import LexicalIndex
@@ -47,11 +48,14 @@ class Indexes:
         acronyms: Mapping[str, list[str]],
         sentence_vectors: Mapping[str, np.ndarray] | None = None,
         word_vectors: WordVectors | None = None,
+        layout: WordLayout | None = None,
     ) -> Indexes:
         """Wire one snapshot's stores together; with word vectors, index every chunk's words for soft matching."""
         by_id = {c.chunk_id: c for c in chunks}
         soft_index = None
-        if word_vectors is not None:
+        if word_vectors is not None and layout is not None:
+            soft_index = SoftIndex.from_layout(layout, word_vectors)  # laid out by ingest, in the order of lexical.ids
+        elif word_vectors is not None:
             # The same words as chunk_profile's content_words, without working out whole profiles at start-up.
             soft_index = SoftIndex.build([content_words(by_id[i].context_text()) for i in lexical.ids], word_vectors)
         topics = list(dict.fromkeys(name for c in chunks for name in (c.title, *c.headings[-1:])))

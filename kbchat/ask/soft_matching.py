@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kbchat.corpus.word_layout import WordLayout, word_layout
 from kbchat.index.word_vectors import WordVectors
 from kbchat.text.analyzer import stem
 
@@ -110,20 +111,15 @@ class SoftIndex:
     @classmethod
     def build(cls, chunk_words: Sequence[Sequence[str]], word_vectors: WordVectors) -> SoftIndex:
         """Index the content words of each chunk."""
-        vocabulary = list(dict.fromkeys(w for words in chunk_words for w in words))
-        row = {w: i for i, w in enumerate(vocabulary)}
+        return cls.from_layout(word_layout(chunk_words), word_vectors)
+
+    @classmethod
+    def from_layout(cls, layout: WordLayout, word_vectors: WordVectors) -> SoftIndex:
+        """Index chunks laid out by word_layout (at ingest, or now)."""
         stem_index: dict[str, int] = {}
-        stem_ids = [stem_index.setdefault(stem(w), len(stem_index)) for w in vocabulary]
-        vectors = np.vstack([word_vectors.vectors(vocabulary), np.zeros((1, word_vectors.table.shape[1]))])
-        per_chunk = [[row[w] for w in words] or [len(vocabulary)] for words in chunk_words]
-        starts = np.cumsum([0] + [len(c) for c in per_chunk[:-1]]) if per_chunk else np.zeros(0)
-        return cls(
-            vectors.astype(np.float32),
-            np.asarray([*stem_ids, -1]),
-            stem_index,
-            np.asarray([i for c in per_chunk for i in c], dtype=np.int64),
-            np.asarray(starts, dtype=np.int64),
-        )
+        stem_ids = [stem_index.setdefault(stem(w), len(stem_index)) for w in layout.vocabulary]
+        vectors = np.vstack([word_vectors.vectors(layout.vocabulary), np.zeros((1, word_vectors.table.shape[1]))])
+        return cls(vectors.astype(np.float32), np.asarray([*stem_ids, -1]), stem_index, layout.columns, layout.starts)
 
     def coverages(self, question: WeightedWords, rows: np.ndarray | None = None) -> np.ndarray:
         """The soft coverage of the question (soft_coverage of the best similarities) of each chunk, or of rows only.

@@ -13,6 +13,8 @@ import numpy as np
 
 from kbchat.config import Settings
 from kbchat.corpus.chunking import Chunk
+from kbchat.corpus.profiles import content_words
+from kbchat.corpus.word_layout import WordLayout, word_layout
 from kbchat.errors import IndexMissingError
 from kbchat.index import server_snapshot, snapshot
 from kbchat.index.dense_store import DenseStore, embedded_client
@@ -39,6 +41,7 @@ class Served:
     embeddings: SentenceEmbeddings
     private: Path | None = None
     sentence_vectors: dict[str, np.ndarray] | None = None  # None: read them from the dense store
+    word_layout: WordLayout | None = None  # None: worked out from the chunks at open
 
 
 class Draft(Protocol):
@@ -105,6 +108,7 @@ class FolderDraft:
         ids, terms = [c.chunk_id for c in chunks], [c.terms for c in chunks]
         if self.dense is not None:
             snapshot.write_sentence_vectors(self.folder, self.dense.sentence_vectors(), ids)
+        snapshot.write_word_layout(self.folder, word_layout([content_words(c.context_text()) for c in chunks]))
         LexicalIndex.build(ids, terms, settings.bm25_k1, settings.bm25_b).save(self.folder / "lexical")
         ngram_index(ids, chunks, settings.bm25_k1, settings.bm25_b).save(self.folder / "ngrams")
         fault_point("lexical")
@@ -169,8 +173,8 @@ class FolderLocation:
         except BaseException:
             shutil.rmtree(private, ignore_errors=True)
             raise
-        vectors = snapshot.read_sentence_vectors(folder)
-        return Served(folder.name, manifest, chunks, lexical, ngrams, dense, embeddings, private, vectors)
+        vectors, layout = snapshot.read_sentence_vectors(folder), snapshot.read_word_layout(folder)
+        return Served(folder.name, manifest, chunks, lexical, ngrams, dense, embeddings, private, vectors, layout)
 
 
 class ServerDraft:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from kbchat.corpus.chunking import Chunk
+from kbchat.corpus.word_layout import WordLayout
 from kbchat.errors import IndexBusyError, IndexMissingError
 from kbchat.index.faults import fault_point
 
@@ -157,6 +158,21 @@ def read_sentence_vectors(folder: Path) -> dict[str, np.ndarray] | None:
         for key, count, end in zip(layout["ids"], layout["counts"], ends, strict=True)
         if count
     }
+
+
+def write_word_layout(folder: Path, layout: WordLayout) -> None:
+    """The chunks' content words laid out for soft matching, so that opening does not work them out again."""
+    (folder / "words.json").write_text(json.dumps(layout.vocabulary, ensure_ascii=False), encoding="utf-8")
+    np.savez(folder / "words.npz", columns=layout.columns, starts=layout.starts)
+
+
+def read_word_layout(folder: Path) -> WordLayout | None:
+    """The layout ingest wrote; None for a snapshot without it."""
+    if not (folder / "words.json").is_file():
+        return None
+    arrays = np.load(folder / "words.npz")
+    vocabulary = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+    return WordLayout(vocabulary, arrays["columns"], arrays["starts"])
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
