@@ -85,7 +85,9 @@ def complete_layout(index_dir: Path) -> None:
     """Give a snapshot written before ingest stored the word layout its layout (as ingest now would)."""
     folder = require_snapshot(index_dir)
     if read_word_layout(folder) is None:
-        write_word_layout(folder, word_layout([content_words(c.context_text()) for c in read_chunks(folder)]))
+        chunks = read_chunks(folder)
+        layout = word_layout([content_words(c.context_text()) for c in chunks], [c.chunk_id for c in chunks])
+        write_word_layout(folder, layout)
 
 
 def grow(base: Settings, size: int, target: Path) -> Settings:
@@ -135,7 +137,7 @@ def grow(base: Settings, size: int, target: Path) -> Settings:
     LexicalIndex.build(ids, [c.terms for c in grown], settings.bm25_k1, settings.bm25_b).save(out / "lexical")
     ngram_index(ids, grown, settings.bm25_k1, settings.bm25_b).save(out / "ngrams")
     write_sentence_vectors(out, grown_sentences, ids)
-    write_word_layout(out, word_layout([content_words(c.context_text()) for c in grown]))
+    write_word_layout(out, word_layout([content_words(c.context_text()) for c in grown], ids))
     write_chunks(out, grown)
     documents: dict[str, list[str]] = {}
     for c in grown:

@@ -16,6 +16,7 @@ from kbchat.ask.soft_matching import (
     term_similarity,
     weighted_words,
 )
+from kbchat.corpus.word_layout import word_layout
 from kbchat.errors import ModelLoadError
 from kbchat.index.word_vectors import WordVectors, load_word_vectors
 
@@ -176,3 +177,9 @@ def test_soft_index_on_some_rows_scores_them_as_on_every_chunk(rows: list[int], 
     asked = weighted_words(question, TINY, lambda s: 1.0)
     expected = index.coverages(asked)[rows].tolist()
     assert index.coverages(asked, np.asarray(rows, dtype=np.int64)).tolist() == pytest.approx(expected)
+
+
+def test_a_word_layout_gives_back_each_chunks_words_by_id() -> None:
+    layout = word_layout([["roi", "paix"], [], ["paix", "guerre"]], ["a", "b", "c"])
+    assert layout.words_by_chunk() == {"a": ["roi", "paix"], "b": [], "c": ["paix", "guerre"]}
+    assert word_layout([["roi"]], ["a"]).words_by_chunk() == {"a": ["roi"]}

@@ -93,7 +93,7 @@ def draft_of(settings: Settings, encoder: SentenceEmbeddings, chunks: list[Chunk
     dense = draft.open_dense(encoder)
     dense.add(chunks)
     held = sorted(location.served_chunks() + chunks, key=lambda c: (c.source, c.position)) if copy else chunks
-    draft.write(held, Manifest(encoder.name, encoder.dimension, 256), settings)
+    draft.write(held, Manifest(encoder.name, encoder.dimension, 256), settings, {c.chunk_id for c in chunks})
     dense.close()
     return draft
 

@@ -200,7 +200,7 @@ def _apply(
             acronyms=_acronyms(chunks),
             failures=dict(sorted(errors.items())),
         )
-        draft.write(chunks, new_manifest, settings)
+        draft.write(chunks, new_manifest, settings, {c.chunk_id for c in new_chunks})
         dense.close()
         dense = None
         fault_point("manifest")

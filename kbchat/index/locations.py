@@ -52,8 +52,8 @@ class Draft(Protocol):
     def open_dense(self, embeddings: SentenceEmbeddings) -> DenseStore:
         """The new snapshot's dense store, holding the served snapshot's vectors."""
 
-    def write(self, chunks: list[Chunk], manifest: Manifest, settings: Settings) -> None:
-        """Write what readers need beside the vectors; the manifest last, which makes the snapshot complete."""
+    def write(self, chunks: list[Chunk], manifest: Manifest, settings: Settings, fresh: set[str]) -> None:
+        """Write what readers need beside the vectors (fresh: the chunks this run embedded); the manifest last."""
 
     def publish(self) -> None:
         """Make the snapshot the served one, atomically."""
@@ -103,12 +103,21 @@ class FolderDraft:
         self.dense = DenseStore(client, embeddings, embeddings.name, embeddings.dimension)
         return self.dense
 
-    def write(self, chunks: list[Chunk], manifest: Manifest, settings: Settings) -> None:
-        """Both BM25 indexes, the sentence vectors (to map at open), the chunk records, then the manifest."""
+    def write(self, chunks: list[Chunk], manifest: Manifest, settings: Settings, fresh: set[str]) -> None:
+        """Both BM25 indexes, the sentence vectors and word layout (to map at open), the chunk records, the manifest.
+
+        The words of a chunk carried over from the served snapshot are taken from its layout, not worked out again.
+        """
         ids, terms = [c.chunk_id for c in chunks], [c.terms for c in chunks]
         if self.dense is not None:
             snapshot.write_sentence_vectors(self.folder, self.dense.sentence_vectors(), ids)
-        snapshot.write_word_layout(self.folder, word_layout([content_words(c.context_text()) for c in chunks]))
+        previous = snapshot.read_word_layout(self.previous) if self.previous is not None else None
+        known = previous.words_by_chunk() if previous is not None and previous.ids else {}
+        words = [
+            known[c.chunk_id] if c.chunk_id in known and c.chunk_id not in fresh else content_words(c.context_text())
+            for c in chunks
+        ]
+        snapshot.write_word_layout(self.folder, word_layout(words, ids))
         LexicalIndex.build(ids, terms, settings.bm25_k1, settings.bm25_b).save(self.folder / "lexical")
         ngram_index(ids, chunks, settings.bm25_k1, settings.bm25_b).save(self.folder / "ngrams")
         fault_point("lexical")
@@ -180,22 +189,22 @@ class FolderLocation:
 class ServerDraft:
     """A snapshot as server collections: chunk records in the chunk metadata, the manifest in the collection's."""
 
-    def __init__(self, url: str, previous: str) -> None:
+    def __init__(self, location: ServerLocation, previous: str) -> None:
         """Name the new snapshot."""
-        self.url, self.previous, self.name = url, previous, snapshot.snapshot_name()
+        self.location, self.previous, self.name = location, previous, snapshot.snapshot_name()
         self.dense: DenseStore | None = None
 
     def open_dense(self, embeddings: SentenceEmbeddings) -> DenseStore:
         """Create the collections and copy the served snapshot's records into them, on the server."""
-        client = server_snapshot.connect(self.url)
+        client = server_snapshot.connect(self.location.url)  # the store's own: it closes it
         self.dense = DenseStore(client, embeddings, embeddings.name, embeddings.dimension, self.name, records=True)
         if self.previous:
             self.dense.copy_from(DenseStore(client, None, "", 0, self.previous, records=True))
         fault_point("copied")
         return self.dense
 
-    def write(self, chunks: list[Chunk], manifest: Manifest, settings: Settings) -> None:
-        """The manifest: every replica derives the BM25 indexes from the chunk records."""
+    def write(self, chunks: list[Chunk], manifest: Manifest, settings: Settings, fresh: set[str]) -> None:
+        """The manifest: every replica derives the BM25 indexes and the word layout from the chunk records."""
         fault_point("lexical")
         fault_point("chunks")
         if self.dense is None:
@@ -205,19 +214,11 @@ class ServerDraft:
 
     def publish(self) -> None:
         """Move the pointer."""
-        client = server_snapshot.connect(self.url)
-        try:
-            server_snapshot.publish(client, self.name)
-        finally:
-            client.close()
+        server_snapshot.publish(self.location.client(), self.name)
 
     def discard(self) -> None:
         """Drop the collections."""
-        client = server_snapshot.connect(self.url)
-        try:
-            server_snapshot.drop(client, self.name)
-        finally:
-            client.close()
+        server_snapshot.drop(self.location.client(), self.name)
 
 
 class ServerLocation:
@@ -228,7 +229,7 @@ class ServerLocation:
         self.url = url
         self._shared: Any = None
 
-    def _client(self) -> Any:
+    def client(self) -> Any:
         """The client this location reads the pointer and manifests with (dense stores have their own)."""
         if self._shared is None:
             self._shared = server_snapshot.connect(self.url)
@@ -236,12 +237,12 @@ class ServerLocation:
 
     def served_version(self) -> str:
         """The pointer's snapshot."""
-        return server_snapshot.served_version(self._client())
+        return server_snapshot.served_version(self.client())
 
     def served_manifest(self) -> Manifest | None:
         """The served snapshot's manifest, from its collection's metadata."""
         version = self.served_version()
-        return server_snapshot.read_manifest(self._client(), version) if version else None
+        return server_snapshot.read_manifest(self.client(), version) if version else None
 
     def served_chunks(self) -> list[Chunk]:
         """The served snapshot's chunk records."""
@@ -256,16 +257,16 @@ class ServerLocation:
 
     def clean_leftovers(self) -> list[str]:
         """Collections of unpublished snapshots."""
-        return server_snapshot.clean_leftovers(self._client())
+        return server_snapshot.clean_leftovers(self.client())
 
     def draft(self, copy: bool) -> ServerDraft:
         """New collections beside the served ones."""
-        return ServerDraft(self.url, self.served_version() if copy else "")
+        return ServerDraft(self, self.served_version() if copy else "")
 
     def open(self, settings: Settings, encoder_for: EncoderFor) -> Served:
         """Read the served snapshot's records and derive both BM25 indexes from them."""
         version = self.served_version()
-        manifest = server_snapshot.read_manifest(self._client(), version) if version else None
+        manifest = server_snapshot.read_manifest(self.client(), version) if version else None
         if manifest is None:
             raise IndexMissingError(MISSING.format(f"le serveur Chroma {self.url}"))
         embeddings = encoder_for(manifest)

@@ -162,7 +162,8 @@ def read_sentence_vectors(folder: Path) -> dict[str, np.ndarray] | None:
 
 def write_word_layout(folder: Path, layout: WordLayout) -> None:
     """The chunks' content words laid out for soft matching, so that opening does not work them out again."""
-    (folder / "words.json").write_text(json.dumps(layout.vocabulary, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps({"ids": list(layout.ids), "vocabulary": layout.vocabulary}, ensure_ascii=False)
+    (folder / "words.json").write_text(text, encoding="utf-8")
     np.savez(folder / "words.npz", columns=layout.columns, starts=layout.starts)
 
 
@@ -171,8 +172,10 @@ def read_word_layout(folder: Path) -> WordLayout | None:
     if not (folder / "words.json").is_file():
         return None
     arrays = np.load(folder / "words.npz")
-    vocabulary = json.loads((folder / "words.json").read_text(encoding="utf-8"))
-    return WordLayout(vocabulary, arrays["columns"], arrays["starts"])
+    stored = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+    if isinstance(stored, list):  # written before the layout named its chunks
+        stored = {"ids": [], "vocabulary": stored}
+    return WordLayout(stored["vocabulary"], arrays["columns"], arrays["starts"], tuple(stored["ids"]))
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
