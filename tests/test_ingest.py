@@ -169,6 +169,24 @@ def test_other_model_is_refused(settings: Settings) -> None:
 
 @pytest.mark.model
 @pytest.mark.chroma
+@pytest.mark.spacy
+def test_another_precision_is_refused_when_serving_then_re_embedded_by_a_sync(settings: Settings) -> None:
+    write(settings, "reseau.md", RESEAU)
+    fp32, int8 = settings.with_(encoder_engine="onnx"), settings.with_(encoder_engine="onnx-int8")
+    first = sync(fp32)
+    assert sync(settings.with_(encoder_engine="torch")).embedded == 0  # torch and onnx give the same fp32 vectors
+    with pytest.raises(ModelMismatchError, match="`python ingest.py`, qui le recalcule"):
+        open_knowledge_base(int8)
+    again = sync(int8)
+    assert again.plan.changed == ["reseau.md"] and again.embedded == first.chunks
+    assert read_manifest(current_snapshot(settings.index_dir)).embedding_model.endswith(" (int8)")
+    kb = open_knowledge_base(int8)
+    assert kb.ask("Combien de policiers compte le réseau ?").answered
+    kb.close()
+
+
+@pytest.mark.model
+@pytest.mark.chroma
 def test_crash_half_way_keeps_previous_index(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     write(settings, "reseau.md", RESEAU)
     sync(settings)

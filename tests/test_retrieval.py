@@ -60,10 +60,10 @@ def test_each_sentence_vector_is_its_tokens_pooled_within_the_chunk_in_text_orde
     assert len(sentences) >= 3
     stored = indexes.sentence_vectors[chunk.chunk_id]
     text = chunk.context_text()
-    outputs = indexes.embeddings.model.encode([text], output_value="token_embeddings")
-    tokens = indexes.embeddings.model.tokenizer([text], return_offsets_mapping=True, truncation=True)
+    done = indexes.embeddings.token_pass([text])
+    shift = len(indexes.embeddings.passage_prompt)
     fresh = pool_spans(
-        outputs[0].numpy(), tokens["offset_mapping"][0], sentence_spans(text, sentences, 0)
+        done.tokens[0], done.offsets[0], sentence_spans(text, sentences, shift)
     )  # the spans found in the whole context text are those of the passage: its sentences come after the headings
     assert stored.shape == (len(sentences), indexes.embeddings.dimension)
     assert np.allclose(np.sum(stored * np.vstack(fresh), axis=1), 1.0, atol=1e-4)

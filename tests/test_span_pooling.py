@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kbchat.config import Settings
 from kbchat.index.embedding import SentenceEmbeddings
@@ -61,3 +65,24 @@ def test_one_pass_gives_the_passage_vector_and_falls_back_for_sentences_past_the
     assert np.allclose(np.linalg.norm(rows[0], axis=1), 1.0, atol=1e-5)
     assert float(rows[1][0] @ encoder.encode(sentences[1])[0]) == pytest.approx(1.0, abs=1e-5)  # past the window
     assert float(rows[0][1] @ encoder.encode(sentences[0][1:])[0]) < 0.9999  # read within its chunk
+
+
+def regex_spans(text: str, sentences: list[str]) -> list:
+    """The reference: each sentence as a regular expression whose words are separated by any whitespace."""
+    spans, position = [], 0
+    for sentence in sentences:
+        words = sentence.split()
+        found = re.compile(r"\s+".join(map(re.escape, words))).search(text, position) if words else None
+        spans.append((found.start(), found.end()) if found else None)
+        position = found.end() if found else position
+    return spans
+
+
+@given(
+    st.lists(st.sampled_from(["Un", "chat.", "(a)", "b?", "é", "chien", " ", "\n", "\t", "  "]), max_size=30),
+    st.lists(st.lists(st.sampled_from(["Un", "chat.", "(a)", "b?", "é", "chien", "x"]), max_size=4), max_size=5),
+)
+def test_sentence_spans_match_the_regular_expression_reference(pieces: list[str], sentences: list[list[str]]) -> None:
+    text = " ".join(pieces)
+    wanted = [" ".join(words) for words in sentences]
+    assert sentence_spans(text, wanted) == regex_spans(text, wanted)

@@ -13,7 +13,7 @@ from kbchat.corpus.inspection import read_checked
 from kbchat.corpus.loading import LoadedDocument, list_documents, load_document
 from kbchat.errors import DocumentError, KbchatError, ModelMismatchError
 from kbchat.index.dense_store import DenseStore
-from kbchat.index.embedding import SentenceEmbeddings, ensure_same_model
+from kbchat.index.embedding import SentenceEmbeddings, base_model, ensure_same_model, model_identity
 from kbchat.index.faults import fault_point
 from kbchat.index.locations import Location, location_for
 from kbchat.index.snapshot import FORMAT, DocumentEntry, Manifest, ingest_lock, now_iso
@@ -98,11 +98,13 @@ def hash_documents(kb_dir: Path, max_bytes: int) -> tuple[dict[str, tuple[str, i
     return out, errors
 
 
-def _previous_hashes(manifest: Manifest | None, settings: Settings) -> dict[str, str]:
-    """Hashes of the last run; chunking with another size or an older index format makes every document stale."""
+def _previous_hashes(manifest: Manifest | None, settings: Settings, model: str) -> dict[str, str]:
+    """Hashes of the last run; another chunk size, index format or model precision makes every document stale."""
     if manifest is None:
         return {}
-    stale = manifest.chunk_tokens != settings.chunk_tokens or manifest.format != FORMAT
+    stale = (
+        manifest.chunk_tokens != settings.chunk_tokens or manifest.format != FORMAT or manifest.embedding_model != model
+    )
     return {s: ("" if stale else e.sha256) for s, e in manifest.documents.items()}
 
 
@@ -121,9 +123,10 @@ def sync(
             location.clean_leftovers()
         hashes, unreadable = hash_documents(settings.kb_dir, settings.max_file_bytes)
         manifest = None if rebuild else location.served_manifest()
+        model = model_identity(settings.embedding_model, settings.encoder_engine)
         if manifest is not None:
-            ensure_same_model(manifest.embedding_model, settings.embedding_model)
-        before = _previous_hashes(manifest, settings)
+            ensure_same_model(base_model(manifest.embedding_model), base_model(model))
+        before = _previous_hashes(manifest, settings, model)
         # A document that fails the checks now keeps what the index holds of it, until it is fixed or removed.
         kept = {s: before[s] for s in unreadable if s in before}
         plan = plan_sync({s: h for s, (h, _) in hashes.items()} | kept, before)
@@ -160,7 +163,7 @@ def _apply(
     on_progress: ProgressCallback | None,
 ) -> SyncReport:
     """Write a new snapshot with the plan applied, then publish it."""
-    embeddings = SentenceEmbeddings(settings.embedding_model)
+    embeddings = SentenceEmbeddings(settings.embedding_model, settings.encoder_engine)
     if manifest is not None and manifest.dimension != embeddings.dimension:
         raise ModelMismatchError(
             "L'index contient des vecteurs d'une autre dimension : lancez `python ingest.py --rebuild`."

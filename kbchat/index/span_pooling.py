@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -12,16 +14,26 @@ Span = tuple[int, int]
 
 def sentence_spans(text: str, sentences: Sequence[str], offset: int = 0) -> list[Span | None]:
     """Each sentence's character span in text, in order (whitespace may differ), shifted by offset; None if absent."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    flat = " ".join(w for _, w in words)  # text with each run of whitespace made one space
+    flat_starts = list(itertools.accumulate((len(w) + 1 for _, w in words[:-1]), initial=0))
+
+    def original(at: int) -> int:
+        """Where a character of flat, never a space, lies in text."""
+        n = bisect.bisect_right(flat_starts, at) - 1
+        return words[n][0] + at - flat_starts[n]
+
     spans: list[Span | None] = []
     position = 0
     for sentence in sentences:
-        words = sentence.split()
-        found = re.compile(r"\s+".join(map(re.escape, words))).search(text, position) if words else None
-        if found is None:
+        needle = " ".join(sentence.split())
+        found = flat.find(needle, position) if needle else -1
+        if found < 0:
             spans.append(None)
             continue
-        spans.append((found.start() + offset, found.end() + offset))
-        position = found.end()
+        end = found + len(needle)
+        spans.append((original(found) + offset, original(end - 1) + 1 + offset))
+        position = end
     return spans
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -34,15 +35,32 @@ class WordVectors:
         return self.table[np.where(found >= 0, found, len(self.table) - 1)]
 
 
+def _spacy_vocab() -> type:
+    """The Vocab class of spaCy, imported without torch when torch is not loaded yet.
+
+    thinc, under spaCy, imports torch whenever it is installed (2 s, and hundreds of MB); kbchat reads word vectors
+    only, so a missing torch module makes that import fail fast, and torch stays importable afterwards.
+    """
+    if "torch" in sys.modules:
+        from spacy.vocab import Vocab
+
+        return Vocab
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        from spacy.vocab import Vocab
+    finally:
+        del sys.modules["torch"]
+    return Vocab
+
+
 @lru_cache(maxsize=2)
 def load_word_vectors(package: str = VECTORS_PACKAGE) -> WordVectors:
     """Read the vectors of an installed spaCy model package; raise ModelLoadError when it is missing or unreadable."""
     try:
-        from spacy.vocab import Vocab
-
+        vocab = _spacy_vocab()
         root = Path(importlib.import_module(package).__file__ or "").parent
         folder = next(root.glob(f"{package}-*"), root) / "vocab"
-        vectors = Vocab().from_disk(folder).vectors
+        vectors = vocab().from_disk(folder).vectors
         if not vectors.shape[0]:
             raise ValueError("no vectors")
         return WordVectors(np.asarray(vectors.data, dtype=np.float32), vectors.find)
