@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from kbchat.config import BUNDLED_E5, BUNDLED_MODEL
+from kbchat.errors import ModelLoadError
 from kbchat.index.embedding import INT8_MARK, SentenceEmbeddings, model_identity
 from kbchat.index.onnx_encoder import unit_mean
+from kbchat.index.onnx_export import export_folder
 
 TEXTS = [
     "La DCI compte 300 policiers et gendarmes.",
@@ -79,3 +82,12 @@ def test_answering_never_imports_torch(dci_index) -> None:  # noqa: ANN001 - the
     assert done.returncode == 0, done.stderr[-2000:]
     answer, modules = done.stdout.strip().splitlines()[-2:]
     assert answer and modules == "[]"
+
+
+@pytest.mark.model
+def test_a_folder_that_is_no_model_fails_to_export_in_one_sentence_and_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "config.json").write_text("{}")
+    with pytest.raises(ModelLoadError, match="n'a pas pu être exporté pour onnxruntime"):
+        export_folder(tmp_path / "broken", tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import warnings
 from pathlib import Path
 
 from kbchat.errors import ModelLoadError
@@ -32,7 +33,9 @@ def export_folder(source: Path, folder: Path) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        settings = _export_fp32(source, staging / "raw.onnx")
+        with warnings.catch_warnings():  # the tracer's notes on the branches a fixed-shape example takes
+            warnings.simplefilter("ignore")
+            settings = _export_fp32(source, staging / "raw.onnx")
         _fuse(staging / "raw.onnx", staging / FP32, settings)
         _quantize(staging / FP32, staging / INT8)
         (staging / "raw.onnx").unlink()
@@ -50,8 +53,12 @@ def export_folder(source: Path, folder: Path) -> Path:
 def _export_fp32(source: Path, target: Path) -> dict[str, object]:
     """Trace the transformer to ONNX (eager attention, which onnxruntime fuses) and return the encoder's settings."""
     import torch
+    import transformers
     from sentence_transformers import SentenceTransformer
     from transformers import AutoModel
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
 
     reference = SentenceTransformer(str(source), device="cpu")
     pooling = reference[1].get_config_dict()

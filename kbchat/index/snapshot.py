@@ -115,9 +115,16 @@ def new_snapshot(index_dir: Path) -> Path:
 def write_chunks(folder: Path, chunks: list[Chunk]) -> None:
     """Write the chunk records (text, metadata, analyzed terms as "tokens")."""
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as out:
-        for chunk in chunks:
-            record = asdict(chunk)
-            record["tokens"] = record.pop("terms")
+        for c in chunks:
+            record = {
+                "chunk_id": c.chunk_id,
+                "source": c.source,
+                "title": c.title,
+                "headings": list(c.headings),
+                "text": c.text,
+                "position": c.position,
+                "tokens": list(c.terms),
+            }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

@@ -78,7 +78,10 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     for match in _WORD.finditer(text.lower()):
         word = _ELISION.sub("", match.group())
-        out.extend(p for p in re.split(r"['’]", word) if p)
+        if "'" in word or "’" in word:
+            out.extend(p for p in re.split(r"['’]", word) if p)
+        elif word:
+            out.append(word)
     return out
 
 
@@ -102,7 +105,17 @@ def char_ngrams(words: Iterable[str], n: int = 4) -> frozenset[str]:
     return frozenset(grams)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_ngrams(word: str, stopwords: frozenset[str]) -> frozenset[str]:
+    """The 4-grams of one word, folded; none for a stopword (words repeat: each is worked out once)."""
+    folded = fold_accents(word)
+    return frozenset() if folded in stopwords else char_ngrams((folded,))
+
+
 def ngram_terms(text: str, stopwords: frozenset[str] = STOPWORDS) -> list[str]:
     """Index terms by spelling: the character 4-grams of a text's words of NGRAM_MIN_LENGTH letters or more."""
-    folded = (fold_accents(w) for w in words(text) if len(w) >= NGRAM_MIN_LENGTH)
-    return sorted(char_ngrams(w for w in folded if w not in stopwords))
+    grams: set[str] = set()
+    for word in words(text):
+        if len(word) >= NGRAM_MIN_LENGTH:
+            grams |= _word_ngrams(word, stopwords)
+    return sorted(grams)
