@@ -20,6 +20,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m kbchat.index.e5_conversion models/multilingual-e5-small
 	$(PY) -m kbchat.index.embedding bundled:all-MiniLM-L6-v2 bundled:multilingual-e5-small
+	$(PY) -m kbchat.index.word_vectors
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -1,6 +1,6 @@
 """Ingest throughput on the Code civil, side by side: kbchat, the raw encoder, and the LangChain tutorial recipe.
 
-python bench/ingest_throughput.py [--kb ../shared/corpora/code-civil] [--rounds 1]
+python bench/ingest_throughput.py [--kb ../shared/corpora/code-civil] [--rounds 3]
 In one process and one run: (1) kbchat's full index (a fresh `sync`, on its configured encoder engine); (2) the raw
 `encode` of the same chunk texts, in one call, by kbchat's engine and by sentence-transformers in fp32 (the model's
 limit here); (3) the tutorial recipe: every file split by RecursiveCharacterTextSplitter(1000, 200), embedded by the
@@ -74,7 +74,7 @@ def main() -> None:
     """Print the side-by-side table, the breakdown and the reindex figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--kb", default=str(PROJECT_ROOT.parent / "shared/corpora/code-civil"))
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     kb = Path(args.kb)
     if not kb.is_dir():
@@ -100,8 +100,10 @@ def main() -> None:
             seconds, pieces = tutorial(kb, fp32, root / f"tutorial-{n}")
             recipe.append(seconds)
         ours_s, raw_s, fp32_s, recipe_s = (statistics.median(v) for v in (ours, raw, raw_fp32, recipe))
-        print(f"Code civil: {report.chunks:,} kbchat chunks, {pieces:,} tutorial chunks; medians of {args.rounds}; ")
-        print(f"kbchat's encoder engine: {settings.encoder_engine}\n")
+        print(
+            f"Code civil: {report.chunks:,} kbchat chunks, {pieces:,} tutorial chunks; medians of {args.rounds} "
+            f"rounds; kbchat's encoder engine: {settings.encoder_engine}\n"
+        )
         print("| way | seconds | chunks/s | ratio to the tutorial |\n| --- | --- | --- | --- |")
         rows = [
             ("kbchat full index", ours_s, report.chunks),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -16,9 +18,10 @@ from kbchat.ask.soft_matching import (
     term_similarity,
     weighted_words,
 )
+from kbchat.config import PROJECT_ROOT
 from kbchat.corpus.word_layout import word_layout
 from kbchat.errors import ModelLoadError
-from kbchat.index.word_vectors import WordVectors, load_word_vectors
+from kbchat.index.word_vectors import VECTORS_PACKAGE, WordVectors, load_word_vectors, spacy_vectors
 
 
 def unit(*angles: float) -> np.ndarray:
@@ -117,6 +120,16 @@ def test_french_word_vectors_know_paraphrases() -> None:
     assert similarity[0, 1] > 0.5 > similarity[0, 2]
     assert not found.vectors[3].any()
     assert found.stems[:2] == ("gardien", "geoli")
+
+
+@pytest.mark.spacy
+def test_the_exported_word_vectors_are_spacys_for_every_word_of_the_documents() -> None:
+    table, find, _ = spacy_vectors(VECTORS_PACKAGE)
+    reference = WordVectors(table, find)
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "kb").glob("*.md")))
+    words = sorted({w.lower() for w in re.findall(r"\w+", text)}) + ["geôliers", "zzqxw", "", "東京"]
+    assert len(words) > 100
+    assert np.array_equal(load_word_vectors().vectors(words), reference.vectors(words))
 
 
 @pytest.mark.spacy

@@ -6,13 +6,13 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from kbchat.config import LlmConfig
 from kbchat.errors import ConfigError, GenerationError
+
+if TYPE_CHECKING:  # LangChain's chat models take 0.5 s to import: only a configured backend pays for them
+    from langchain_core.language_models import BaseChatModel
 
 TIMEOUT, UNREACHABLE, HTTP_ERROR = "timeout", "unreachable", "http"
 _SUFFIX = "_backend"
@@ -77,9 +77,6 @@ def make_backend(config: LlmConfig) -> ChatBackend:
     return module.create(config)
 
 
-_LANGCHAIN_TYPES: dict[str, type[BaseMessage]] = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
-
-
 @dataclass
 class LangChainBackend:
     """A LangChain chat model; translate turns its client's exceptions into GenerationError (or None).
@@ -94,7 +91,10 @@ class LangChainBackend:
 
     def stream(self, messages: Sequence[Message]) -> Iterator[str]:
         """Yield the text of each chunk the model streams."""
-        sent = [_LANGCHAIN_TYPES[m.role](content=m.content) for m in messages]
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+        types = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
+        sent = [types[m.role](content=m.content) for m in messages]
         try:
             chunks = self.model.stream(sent) if self.streaming else [self.model.invoke(sent)]
             for chunk in chunks:
