@@ -27,7 +27,11 @@ CODE_CIVIL = PROJECT_ROOT.parent / "shared/corpora/code-civil"
 SECTIONS = [
     ("Ingest throughput and reindexing (Code civil)", ["bench/ingest_throughput.py"]),
     ("Scale: open, memory and ask latency by stage", ["bench/scale.py", "--index", "{index}", "--out", "{work}/scale"]),
-    ("Cold start of the chat page (Code civil)", ["bench/chat_cold_start.py", "--index", "{index}"]),
+    ("Ingest memory by size", ["bench/ingest_memory.py"]),
+    (
+        "Cold start and memory of the chat page",
+        ["bench/chat_cold_start.py", "--index", "{index},{work}/scale/size-30000,{work}/scale/size-100000"],
+    ),
     ("Server mode against the embedded store (Code civil)", ["bench/server_mode.py"]),
     ("Concurrent users (DCI questions, one process)", ["bench/concurrency.py"]),
 ]

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from peak_memory import peak_rss_mb
 
 from kbchat.ask.first_stage import best_scores, soft_ranking
 from kbchat.ask.fusion import fuse
@@ -217,7 +217,7 @@ def measure(index_dir: Path, questions: list[str]) -> dict[str, object]:
         "chunks": len(ids),
         "open_s": opened,
         "first_answer_s": first,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "stages": {s: (float(np.percentile(v, 50)), float(np.percentile(v, 95))) for s, v in times.items()},
     }
 
