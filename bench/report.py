@@ -37,6 +37,11 @@ SECTIONS = [
 ]
 
 
+def shown(command: list[str]) -> str:
+    """A bench command as the report shows it, with paths relative to the project."""
+    return "python " + " ".join(command).replace(f"{PROJECT_ROOT}/", "")
+
+
 def run(command: list[str]) -> str:
     """A bench's standard output; its standard error when it fails."""
     done = subprocess.run([sys.executable, *command], cwd=PROJECT_ROOT, capture_output=True, text=True)
@@ -87,7 +92,7 @@ def rerun(report: Path, only: str, index: Path, work: Path, started: str) -> Non
         tail = rest[rest.find("\n## ") :] if "\n## " in rest else "\n"
         note = f"Re-measured on {started} by `python bench/report.py --only {only}`."
         body = section(title, filled, work, report.parent)
-        text = f"{head}## {title}\n\n`python {' '.join(filled)}`\n\n{note}\n\n{body}\n{tail}"
+        text = f"{head}## {title}\n\n`{shown(filled)}`\n\n{note}\n\n{body}\n{tail}"
     report.write_text(text, encoding="utf-8")
     print(f"rewrote {report}")
 
@@ -118,7 +123,7 @@ def main() -> None:
     for title, command in SECTIONS:
         filled = [part.format(index=index, work=work) for part in command]
         print(f"running {' '.join(filled)}", flush=True)
-        parts += [f"## {title}", f"`python {' '.join(filled)}`", section(title, filled, work, out)]
+        parts += [f"## {title}", f"`{shown(filled)}`", section(title, filled, work, out)]
     (out / "benchmarks.md").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     print(f"wrote {out / 'benchmarks.md'}")
 

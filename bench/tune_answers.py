@@ -31,8 +31,14 @@ VARIANTS: dict[str, dict[str, object]] = {
     "meaning 2": {"answer_meaning_weight": 2.0},
     "meaning 4": {"answer_meaning_weight": 4.0},
     "meaning 2, two sentences": {"answer_meaning_weight": 2.0, "answer_max_sentences": 2},
-    "best first": {"answer_lead_with_best": True},
-    "best first, meaning 2": {"answer_lead_with_best": True, "answer_meaning_weight": 2.0},
+    "text order": {"answer_lead_with_best": False},
+    "text order, meaning 2": {"answer_lead_with_best": False, "answer_meaning_weight": 2.0},
+    "no floor on extras": {"answer_extra_min_ratio": 0.0},
+    "extras at 0.3 of best": {"answer_extra_min_ratio": 0.3},
+    "extras at 0.4 of best": {"answer_extra_min_ratio": 0.4},
+    "extras at 0.6 of best": {"answer_extra_min_ratio": 0.6},
+    "extras at 0.7 of best": {"answer_extra_min_ratio": 0.7},
+    "extras at 0.8 of best": {"answer_extra_min_ratio": 0.8},
 }
 KEYS = ("answer_accuracy", "answer_precision", "first_sentence_accuracy", "answer_token_recall")
 

@@ -68,7 +68,8 @@ class AnswerPolicy:
     typed_min_ratio: float = 0.5
     share_ratio: float = 0.9
     meaning_weight: float = 0.0
-    lead_with_best: bool = False
+    lead_with_best: bool = True
+    extra_min_ratio: float = 0.5
     evidence_meaning_weight: float = 0.0
     evidence_meaning_floor: float = 0.0
 
@@ -120,7 +121,8 @@ class Settings:
     answer_typed_min_ratio: float = 0.5
     answer_share_ratio: float = 0.9
     answer_meaning_weight: float = 0.0
-    answer_lead_with_best: bool = False
+    answer_lead_with_best: bool = True
+    answer_extra_min_ratio: float = 0.5
     evidence_meaning_weight: float = 0.0
     evidence_meaning_floor: float = 0.0
     followup_context_weight: float = 0.3
@@ -226,6 +228,7 @@ class Settings:
             share_ratio=self.answer_share_ratio,
             meaning_weight=self.answer_meaning_weight,
             lead_with_best=self.answer_lead_with_best,
+            extra_min_ratio=self.answer_extra_min_ratio,
             evidence_meaning_weight=self.evidence_meaning_weight,
             evidence_meaning_floor=self.evidence_meaning_floor,
         )

@@ -212,6 +212,7 @@ def test_picks_the_typed_sentence_and_cites_it() -> None:
     ]
     given = answer("Quand la DCI a-t-elle été créée ?", passages)
     assert given.answered
+    # The dated sentence comes with the sentence « Elle » points back to.
     assert given.answer == (
         "La DCI agit à l'étranger. Elle a été créée en 2010 par le ministère. [1] La DCI coopère avec la police. [2]"
     )

@@ -81,16 +81,6 @@ def compose_answer(
     if evidence.value(policy) < policy.refusal_threshold:
         return refusal(topics, passages, evidence)
     chosen = choose_sentences(best, scored, policy)
-    # In text order within the best sentence's passage first; with lead_with_best, the best sentence before all.
-    lead = policy.lead_with_best
-    chosen.sort(
-        key=lambda q: (
-            lead and q.sentence != best,
-            q.passage != best.passage_index,
-            q.passage,
-            q.sentence.sentence_index,
-        )
-    )
     text, quoted = cite(chosen, query.answer_terms, policy.max_chars)
     others = [p for i, p in enumerate(passages) if i not in quoted][: max(0, policy.top_k - len(quoted))]
     sources = [source_of(passages[i], tuple(pieces)) for i, pieces in quoted.items()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
     from kbchat.ask.retrieval import Passage
 
 MARKER_ROOM = len(" [1]")
+# Openers that point back to an earlier sentence: a demonstrative and its noun, or a subject pronoun. « Il » is left
+# out (mostly impersonal: « Il est procédé… »), as is « Ce » before a relative (« Ce qui… »).
+_ANAPHORIC = re.compile(
+    r"(?:cette|cet|ces|celle-ci|celui-ci|ceux-ci|celles-ci|elle|elles|ils)\b|ce\s+(?!qui\b|que\b|qu['’]|dont\b)\w",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -90,38 +97,97 @@ def share_room(first: int, second: int, room: int) -> tuple[int, int]:
     return kept, room - kept
 
 
+def is_anaphoric(sentence: str) -> bool:
+    """True when a sentence opens on a word that points back to an earlier one (« Cette mission… », « Elle… »)."""
+    return _ANAPHORIC.match(sentence.lstrip()) is not None
+
+
 def choose_sentences(best: ScoredSentence, scored: Sequence[ScoredSentence], policy: AnswerPolicy) -> list[Quote]:
-    """The best sentence and those that fit beside it whole; a close runner-up that does not fit shares the room."""
+    """The sentences to quote, in the order they are shown.
+
+    The best sentence and those that fit beside it whole, each scoring at least extra_min_ratio of the best; a close
+    runner-up that does not fit shares the room. A sentence that opens on an anaphora comes with the sentence before
+    it when both fit, and is left out otherwise (the best sentence is kept alone).
+    """
     max_chars = policy.max_chars
-    more = _more_sentences(best, scored, max_chars - len(best.sentence) - MARKER_ROOM, policy)
-    runner_up = next((c for c in scored if c.sentence != best.sentence), None)
+    at = {(c.passage_index, c.sentence_index): c for c in scored}
+
+    def antecedent(c: ScoredSentence) -> ScoredSentence | None:
+        return at.get((c.passage_index, c.sentence_index - 1)) if is_anaphoric(c.sentence) else None
+
+    lead = [best]
+    before = antecedent(best)
+    if before is not None and len(before.sentence) + len(best.sentence) + 1 + MARKER_ROOM <= max_chars:
+        lead.insert(0, before)
+    room = max_chars - sum(len(c.sentence) + 1 for c in lead) + 1 - MARKER_ROOM
+    floor = policy.extra_min_ratio * best.score
+    candidates = [c for c in scored if c.score >= floor]
+    more = _more_sentences(lead, candidates, antecedent, room, policy)
+    quoted = {c.sentence for c in lead}
+    runner_up = next((c for c in candidates if c.sentence not in quoted and not is_anaphoric(c.sentence)), None)
     if (
         runner_up is None
         or runner_up in more
+        or len(lead) > 1
         or policy.max_sentences < 2
         or runner_up.score < policy.share_ratio * best.score
     ):
-        return [Quote(c, max_chars) for c in (best, *more)]
+        return _in_order([Quote(c, max_chars) for c in (*lead, *more)], lead, policy.lead_with_best)
     # Room for a separator, two markers and the ellipsis of a gap.
     first, second = share_room(len(best.sentence), len(runner_up.sentence), max_chars - 2 * MARKER_ROOM - len(" … "))
-    return [Quote(best, first), Quote(runner_up, second)]
+    return _in_order([Quote(best, first), Quote(runner_up, second)], lead, policy.lead_with_best)
+
+
+def _in_order(quotes: list[Quote], lead: Sequence[ScoredSentence], lead_first: bool) -> list[Quote]:
+    """In text order within the best sentence's passage first; with lead_first, the best sentence first.
+
+    Leading, the best sentence keeps its antecedent before it and the anaphoric sentences that follow it after it.
+    """
+    home = lead[-1].passage_index
+    group = {c.sentence for c in lead}
+    for quote in sorted(quotes, key=lambda q: (q.passage, q.sentence.sentence_index)):
+        c = quote.sentence
+        follows = (c.passage_index, c.sentence_index - 1) in {(g.passage_index, g.sentence_index) for g in lead}
+        if follows and is_anaphoric(c.sentence):
+            group.add(c.sentence)
+            lead = [*lead, c]
+    return sorted(
+        quotes,
+        key=lambda q: (
+            lead_first and q.sentence.sentence not in group,
+            q.passage != home,
+            q.passage,
+            q.sentence.sentence_index,
+        ),
+    )
 
 
 def _more_sentences(
-    best: ScoredSentence, scored: Sequence[ScoredSentence], room: int, policy: AnswerPolicy
+    lead: Sequence[ScoredSentence],
+    scored: Sequence[ScoredSentence],
+    antecedent: Callable[[ScoredSentence], ScoredSentence | None],
+    room: int,
+    policy: AnswerPolicy,
 ) -> list[ScoredSentence]:
-    """The next best sentences that fit whole in room characters, up to the policy's number of sentences."""
+    """The next best sentences that fit whole in room characters, up to the policy's number of sentences.
+
+    An anaphoric sentence comes with its antecedent when it is not quoted yet and both fit, and is skipped otherwise.
+    """
     chosen: list[ScoredSentence] = []
-    quoted = {best.sentence}
+    quoted = {c.sentence for c in lead}
     for candidate in scored:
-        if len(chosen) + 1 >= policy.max_sentences:
-            break
         if candidate.sentence in quoted:
             continue
+        before = antecedent(candidate)
+        group = [candidate] if before is None or before.sentence in quoted else [before, candidate]
+        if is_anaphoric(candidate.sentence) and before is None:
+            continue
+        if len(lead) + len(chosen) + len(group) > policy.max_sentences:
+            continue
         # A sentence may need a separator, a marker and an ellipsis for the gap before it.
-        cost = len(candidate.sentence) + 1 + MARKER_ROOM + len("… ")
+        cost = sum(len(c.sentence) + 1 + MARKER_ROOM + len("… ") for c in group)
         if cost <= room:
-            chosen.append(candidate)
-            quoted.add(candidate.sentence)
+            chosen += group
+            quoted.update(c.sentence for c in group)
             room -= cost
     return chosen
