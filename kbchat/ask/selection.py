@@ -144,17 +144,15 @@ def _in_order(quotes: list[Quote], lead: Sequence[ScoredSentence], lead_first: b
     Leading, the best sentence keeps its antecedent before it and the anaphoric sentences that follow it after it.
     """
     home = lead[-1].passage_index
-    group = {c.sentence for c in lead}
+    group = {(c.passage_index, c.sentence_index) for c in lead}
     for quote in sorted(quotes, key=lambda q: (q.passage, q.sentence.sentence_index)):
         c = quote.sentence
-        follows = (c.passage_index, c.sentence_index - 1) in {(g.passage_index, g.sentence_index) for g in lead}
-        if follows and is_anaphoric(c.sentence):
-            group.add(c.sentence)
-            lead = [*lead, c]
+        if (c.passage_index, c.sentence_index - 1) in group and is_anaphoric(c.sentence):
+            group.add((c.passage_index, c.sentence_index))
     return sorted(
         quotes,
         key=lambda q: (
-            lead_first and q.sentence.sentence not in group,
+            lead_first and (q.passage, q.sentence.sentence_index) not in group,
             q.passage != home,
             q.passage,
             q.sentence.sentence_index,
