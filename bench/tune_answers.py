@@ -39,6 +39,7 @@ VARIANTS: dict[str, dict[str, object]] = {
     "extras at 0.6 of best": {"answer_extra_min_ratio": 0.6},
     "extras at 0.7 of best": {"answer_extra_min_ratio": 0.7},
     "extras at 0.8 of best": {"answer_extra_min_ratio": 0.8},
+    "no refusal of the uncounted": {"refuse_uncounted": False},
 }
 KEYS = ("answer_accuracy", "answer_precision", "first_sentence_accuracy", "answer_token_recall")
 

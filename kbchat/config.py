@@ -72,6 +72,7 @@ class AnswerPolicy:
     extra_min_ratio: float = 0.5
     evidence_meaning_weight: float = 0.0
     evidence_meaning_floor: float = 0.0
+    refuse_uncounted: bool = True
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Settings:
     answer_extra_min_ratio: float = 0.5
     evidence_meaning_weight: float = 0.0
     evidence_meaning_floor: float = 0.0
+    refuse_uncounted: bool = True
     followup_context_weight: float = 0.3
     llm: str = ""
     llm_base_url: str = ""
@@ -231,6 +233,7 @@ class Settings:
             extra_min_ratio=self.answer_extra_min_ratio,
             evidence_meaning_weight=self.evidence_meaning_weight,
             evidence_meaning_floor=self.evidence_meaning_floor,
+            refuse_uncounted=self.refuse_uncounted,
         )
 
 

@@ -15,7 +15,7 @@ from kbchat.ask.retrieval import Passage
 from kbchat.ask.selection import share_room
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
-from kbchat.text.answer_types import counted_term, has_answer_type, question_type
+from kbchat.text.answer_types import counted_terms, has_answer_type, question_type
 from kbchat.text.matching import coverage, missing_known_share
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -92,17 +92,23 @@ def test_coverage(terms: list[str], present: set[str], acronyms: dict, expected:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("Combien de femmes travaillent à la DCI ?", "femm"),
-        ("Combien d’experts compte le réseau ?", "expert"),
-        ("Dans combien de services sont-ils affectés ?", "servic"),
-        ("Quel est le nombre de victoires ?", "victoir"),
-        ("How many experts?", "expert"),
-        ("Combien mesure la tour ?", None),
-        ("Quand la DCI a-t-elle été créée ?", None),
+        ("Combien de femmes travaillent à la DCI ?", ("femm",)),
+        ("Combien d’experts compte le réseau ?", ("expert",)),
+        ("Dans combien de services sont-ils affectés ?", ("servic",)),
+        ("Quel est le nombre de victoires ?", ("victoir",)),
+        ("How many experts?", ("expert",)),
+        ("Combien d'experts en cybersécurité compte la DCI ?", ("expert", "cybersecurit")),
+        ("Combien de services de sécurité intérieure ?", ("servic", "securit")),
+        ("Combien de policiers et gendarmes compte le réseau ?", ("polici",)),
+        ("How many experts in cybersecurity?", ("expert", "cybersecurity")),
+        ("Combien mesure la tour ?", ()),
+        ("Depuis combien de temps le territoire est-il habité ?", ()),
+        ("Combien de personnes travaillent au ministère ?", ()),
+        ("Quand la DCI a-t-elle été créée ?", ()),
     ],
 )
-def test_counted_term(question: str, expected: str | None) -> None:
-    assert counted_term(question) == expected
+def test_counted_terms(question: str, expected: tuple[str, ...]) -> None:
+    assert counted_terms(question) == expected
 
 
 def test_a_number_counts_as_evidence_only_where_the_passage_speaks_of_what_is_counted() -> None:
@@ -110,6 +116,15 @@ def test_a_number_counts_as_evidence_only_where_the_passage_speaks_of_what_is_co
     policiers = answer("Combien de policiers compte le réseau de la DCI ?", passages, threshold=-1)
     femmes = answer("Combien de femmes compte le réseau de la DCI ?", passages, threshold=-1)
     assert policiers.evidence.typed and not femmes.evidence.typed
+    passages = [passage("Le réseau compte 18 experts en sécurité civile.")]
+    civile = answer("Combien d'experts en sécurité civile compte le réseau ?", passages, threshold=-1)
+    cyber = answer("Combien d'experts en cybersécurité compte le réseau ?", passages, threshold=-1)
+    assert civile.evidence.typed and not cyber.evidence.typed
+    # What is counted is absent: refused, however many of the question's other words the passage holds.
+    assert civile.answered and cyber.evidence.uncounted and cyber.evidence.value(DEFAULT_POLICY) == 0.0
+    assert not answer("Combien d'experts en cybersécurité compte le réseau ?", passages).answered
+    lenient = AnswerPolicy(refuse_uncounted=False)
+    assert answer("Combien d'experts en cybersécurité compte le réseau ?", passages, policy=lenient).answered
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def test_a_follow_up_is_analyzed_with_its_earlier_question() -> None:
     assert query.context == "Quand la DCI a-t-elle été créée ?"
     assert query.answer_terms == ("expert",) and query.context_terms == ("dci", "cree")
     # The answer type comes from the question alone, for every stage: the earlier « Quand » does not make it a date.
-    assert query.kind == "number" and query.counted == "expert"
+    assert query.kind == "number" and query.counted == ("expert",)
 
 
 def test_a_follow_ups_own_words_weigh_twice_in_every_ranking() -> None:

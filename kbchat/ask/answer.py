@@ -19,9 +19,12 @@ class Evidence:
     missing_known: float = 0.0
     typed: bool = False
     meaning: float = 0.0
+    uncounted: bool = False  # the passage lacks what a « combien de X » question counts
 
     def value(self, policy: AnswerPolicy) -> float:
         """The evidence compared with the refusal threshold: lexical, typed, and by meaning above its floor."""
+        if self.uncounted and policy.refuse_uncounted:
+            return 0.0
         lexical = (
             self.matched + policy.known_term_weight * self.missing_known + policy.evidence_type_weight * self.typed
         )

@@ -44,18 +44,15 @@ def weigh_evidence(
 ) -> Evidence:
     """The evidence of the best sentence's passage, whose terms are present; known holds the base's terms."""
     terms = query.answer_terms
-    # A number answers « combien de X » only where the passage speaks of X.
-    typed = (
-        bool(terms)
-        and query.kind in PRECISE_TYPES
-        and has_answer_type(best.sentence, query.kind)
-        and (query.counted is None or term_matched(query.counted, present, acronyms))
-    )
+    # A number answers « combien de X (en Y) » only where the passage speaks of X (and Y).
+    counted = all(term_matched(term, present, acronyms) for term in query.counted)
+    typed = bool(terms) and query.kind in PRECISE_TYPES and has_answer_type(best.sentence, query.kind) and counted
     return Evidence(
         coverage(terms, present, idf, acronyms),
         missing_known_share(terms, present, known, idf, acronyms),
         typed,
         best.meaning,
+        not counted,
     )
 
 

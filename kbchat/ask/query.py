@@ -13,7 +13,7 @@ from kbchat.corpus.profiles import content_words, surface_words
 from kbchat.text.acronyms import expand_query_terms
 from kbchat.text.analyzer import NGRAM_MIN_LENGTH, QUERY_STOPWORDS, analyze_query, char_ngrams, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
-from kbchat.text.answer_types import counted_term, question_type
+from kbchat.text.answer_types import counted_terms, question_type
 
 ANAPHORA = frozenset("il elle ils elles lui eux celui-ci celle-ci ceux-ci celles-ci it they them".split())
 # Inverted subject pronouns (« a-t-elle », « sont-ils ») belong to the question's own subject.
@@ -71,7 +71,7 @@ class Query:
     answer_terms: tuple[str, ...]
     context_terms: tuple[str, ...]
     kind: str | None
-    counted: str | None
+    counted: tuple[str, ...]
     vector: np.ndarray | None = None
     weighted_words: WeightedWords | None = None
 
@@ -114,5 +114,5 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         answer_terms=own_terms or context_terms,
         context_terms=context_terms,
         kind=question_type(question),
-        counted=counted_term(question),
+        counted=counted_terms(question),
     )

@@ -113,6 +113,7 @@ def choose_sentences(best: ScoredSentence, scored: Sequence[ScoredSentence], pol
     at = {(c.passage_index, c.sentence_index): c for c in scored}
 
     def antecedent(c: ScoredSentence) -> ScoredSentence | None:
+        """The sentence before an anaphoric one in its passage (None for any other)."""
         return at.get((c.passage_index, c.sentence_index - 1)) if is_anaphoric(c.sentence) else None
 
     lead = [best]

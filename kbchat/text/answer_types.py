@@ -39,7 +39,16 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+"),
     ),
 }
-_COUNTED = re.compile(r"\b(?:combien d'|combien de |nombre d'|nombre de |how many )([a-z-]{3,})")
+MEASURES = frozenset(
+    "temps fois personne personnes gens people time times an ans annee annees jour jours semaine semaines mois heure "
+    "heures minute minutes seconde secondes siecle siecles euro euros dollar dollars franc francs metre metres "
+    "kilometre kilometres km kilo kilos kilogramme kilogrammes tonne tonnes litre litres pour-cent years days".split()
+)
+# What is counted: a noun, and its complement when a preposition ties one to it (« experts en cybersécurité »).
+_COUNTED = re.compile(
+    r"\b(?:combien d'|combien de |nombre d'|nombre de |how many )([a-z-]{3,})"
+    r"(?: (?:(?:en|de|du|des|pour|in|of|for) (?:la |le |les |l')?|d'|de l')([a-z-]{3,}))?"
+)
 
 
 def _folded(question: str) -> str:
@@ -56,11 +65,15 @@ def question_type(question: str) -> str | None:
     return None
 
 
-def counted_term(question: str) -> str | None:
-    """The analyzed term of what a « combien de … » question counts, or None."""
+def counted_terms(question: str) -> tuple[str, ...]:
+    """The analyzed terms of what a « combien de … » question counts: its noun and complement, or none.
+
+    A measure (« combien de temps », « de fois », « de personnes ») names the answer's unit, not a subject: none.
+    """
     match = _COUNTED.search(_folded(question))
-    terms = analyze(match.group(1)) if match else []
-    return terms[0] if terms else None
+    if match is None or match.group(1) in MEASURES:
+        return ()
+    return tuple(t for words in match.groups() if words for t in analyze(words)[:1])
 
 
 def has_answer_type(sentence: str, kind: str | None) -> bool:
