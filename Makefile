@@ -44,8 +44,10 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -q -m "$(FAST)"
 
+# Quality: the PIAF report (docs/evaluation.md), then the encoders side by side (docs/encoders.jsonl).
 eval: setup
 	$(VENV)/bin/kbchat report --squad $(PIAF) --out docs
+	$(PY) bench/encoders.py > docs/encoders.jsonl
 
 # Performance: ingest, reindex, scale (3k/30k/100k chunks), server mode, concurrency; writes docs/benchmarks.md.
 bench: setup
