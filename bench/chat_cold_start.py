@@ -36,11 +36,6 @@ def streamlit_pid() -> int:
     raise SystemExit("no streamlit process found")
 
 
-def chunk_count(index: Path) -> int:
-    """The number of chunks of an index's served snapshot."""
-    return sum(len(d.chunk_ids) for d in read_manifest(require_snapshot(index)).documents.values())
-
-
 def measure(index: Path, questions: list[str], rounds: int) -> tuple[list[float], float]:
     """Cold starts to the first answer, and the server's peak RSS after the questions of the last round."""
     from playwright.sync_api import expect, sync_playwright
@@ -84,7 +79,8 @@ def main() -> None:
     for index in map(Path, args.index.split(",")):
         times, peak = measure(index, questions, args.rounds)
         rounds = ", ".join(f"{t:.1f} s" for t in times)
-        print(f"| {chunk_count(index):,} | {statistics.median(times):.1f} s | {rounds} | {peak:,.0f} MB |", flush=True)
+        chunks = read_manifest(require_snapshot(index)).chunk_count
+        print(f"| {chunks:,} | {statistics.median(times):.1f} s | {rounds} | {peak:,.0f} MB |", flush=True)
 
 
 if __name__ == "__main__":

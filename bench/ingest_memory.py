@@ -19,6 +19,7 @@ from pathlib import Path
 from peak_memory import run_with_peak
 
 from kbchat.config import PROJECT_ROOT
+from kbchat.index.snapshot import read_manifest, require_snapshot
 
 
 def perturbed(text: str, words: list[str], rng: random.Random) -> str:
@@ -62,8 +63,7 @@ def main() -> None:
             env = os.environ | {"KBCHAT_KB_DIR": str(root / "kb"), "KBCHAT_INDEX_DIR": str(root / "index")}
             command = [sys.executable, str(PROJECT_ROOT / "ingest.py")]
             full = run_with_peak(command, env, PROJECT_ROOT)
-            manifest = next((root / "index/snapshots").iterdir()) / "manifest.json"
-            chunks = sum(len(d["chunk_ids"]) for d in json.loads(manifest.read_text())["documents"].values())
+            chunks = read_manifest(require_snapshot(root / "index")).chunk_count
             changed = next(iter(sorted((root / "kb").rglob("*.md"))))
             changed.write_text(changed.read_text(encoding="utf-8") + "\nUne phrase ajoutée pour le banc d'essai.\n")
             one = run_with_peak(command, env, PROJECT_ROOT)
