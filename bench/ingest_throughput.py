@@ -82,7 +82,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         settings = Settings.from_env(kb_dir=kb, index_dir=root / "index")
-        encoder = SentenceEmbeddings(settings.embedding_model, settings.encoder_engine)
+        encoder = SentenceEmbeddings(settings.embedding_model, settings.engine)
         fp32 = SentenceEmbeddings(settings.embedding_model, "torch")
         encoder.encode(["échauffement"]), fp32.encode(["échauffement"])
         ours, raw, raw_fp32, recipe = [], [], [], []
@@ -102,12 +102,12 @@ def main() -> None:
         ours_s, raw_s, fp32_s, recipe_s = (statistics.median(v) for v in (ours, raw, raw_fp32, recipe))
         print(
             f"Code civil: {report.chunks:,} kbchat chunks, {pieces:,} tutorial chunks; medians of {args.rounds} "
-            f"rounds; kbchat's encoder engine: {settings.encoder_engine}\n"
+            f"rounds; kbchat's encoder engine: {settings.engine}\n"
         )
         print("| way | seconds | chunks/s | ratio to the tutorial |\n| --- | --- | --- | --- |")
         rows = [
             ("kbchat full index", ours_s, report.chunks),
-            (f"raw encode of kbchat's chunks ({settings.encoder_engine})", raw_s, report.chunks),
+            (f"raw encode of kbchat's chunks ({settings.engine})", raw_s, report.chunks),
             ("raw encode of kbchat's chunks (sentence-transformers, fp32)", fp32_s, report.chunks),
             ("tutorial recipe", recipe_s, pieces),
         ]

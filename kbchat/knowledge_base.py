@@ -126,10 +126,8 @@ def _open(
             raise IndexMissingError(
                 "L'index a été construit par une version antérieure de kbchat : lancez `python ingest.py`."
             )
-        ensure_same_model(manifest.embedding_model, model_identity(settings.embedding_model, settings.encoder_engine))
-        return (
-            old.embeddings if old is not None else SentenceEmbeddings(settings.embedding_model, settings.encoder_engine)
-        )
+        ensure_same_model(manifest.embedding_model, model_identity(settings.embedding_model, settings.engine))
+        return old.embeddings if old is not None else SentenceEmbeddings(settings.embedding_model, settings.engine)
 
     location = location or (reuse.location if reuse is not None else None) or location_for(settings)
     served = location.open(settings, encoder_for)

@@ -4,14 +4,37 @@ from pathlib import Path
 
 import pytest
 
-from kbchat.config import BUNDLED_MODEL, PROJECT_ROOT, Settings
+from kbchat.config import BUNDLED_E5, BUNDLED_MODEL, DEFAULT_MODEL, ENCODER_DEFAULTS, PROJECT_ROOT, Settings
 from kbchat.errors import ConfigError
 
 
 def test_defaults() -> None:
     settings = Settings.from_env(env={})
     assert settings.kb_dir == PROJECT_ROOT / "kb" and settings.index_dir == PROJECT_ROOT / "embeddings"
-    assert settings.embedding_model == BUNDLED_MODEL and settings.max_answer_chars == 350
+    assert settings.embedding_model == DEFAULT_MODEL == BUNDLED_MODEL and settings.max_answer_chars == 350
+
+
+@pytest.mark.parametrize("model", [BUNDLED_E5, BUNDLED_MODEL])
+def test_unset_encoder_settings_take_the_encoders_measured_values(model: str) -> None:
+    measured = ENCODER_DEFAULTS[model]
+    settings = Settings.from_env(env={"KBCHAT_EMBEDDING_MODEL": model})
+    assert settings.engine == measured.engine and settings.retrieval.weights.dense == measured.dense_weight
+    policy = settings.answer_policy
+    assert (policy.evidence_meaning_weight, policy.evidence_meaning_floor) == (
+        measured.evidence_meaning_weight,
+        measured.evidence_meaning_floor,
+    )
+    other = settings.with_(embedding_model=BUNDLED_MODEL if model == BUNDLED_E5 else BUNDLED_E5)
+    assert other.engine != settings.engine and other.dense != settings.dense  # follows the model it is given
+
+
+def test_a_set_encoder_setting_beats_the_encoders_value() -> None:
+    settings = Settings.from_env(
+        env={"KBCHAT_ENCODER_ENGINE": "torch", "KBCHAT_DENSE_WEIGHT": "0.1", "KBCHAT_EVIDENCE_MEANING_FLOOR": "0.5"}
+    )
+    assert settings.engine == "torch" and settings.dense == 0.1
+    assert settings.answer_policy.evidence_meaning_floor == 0.5
+    assert settings.with_(embedding_model=BUNDLED_MODEL).dense == 0.1
 
 
 @pytest.mark.parametrize(

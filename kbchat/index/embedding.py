@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from kbchat.config import BUNDLED_E5, BUNDLED_MODEL, DEFAULT_ENCODER_ENGINE, MODELS_DIR
+from kbchat.config import BUNDLED_E5, BUNDLED_MODEL, MODELS_DIR, encoder_defaults
 from kbchat.errors import ModelLoadError, ModelMismatchError
 from kbchat.index.onnx_encoder import OnnxEncoder, TokenPass
 from kbchat.index.onnx_export import export_folder, model_prompts
@@ -143,8 +143,9 @@ def load_engine(name: str, engine: str, batch_size: int = 32) -> Engine:
 class SentenceEmbeddings(Embeddings):
     """Normalized sentence embeddings for LangChain and for kbchat."""
 
-    def __init__(self, name: str, engine: str = DEFAULT_ENCODER_ENGINE, batch_size: int = 32) -> None:
-        """Load the named model (a local path, a model name, or a bundled one) on the named engine."""
+    def __init__(self, name: str, engine: str = "", batch_size: int = 32) -> None:
+        """Load the named model (a local path, a model name, or a bundled one) on the named engine (else its own)."""
+        engine = engine or encoder_defaults(name).engine
         self.name = model_identity(name, engine)
         self.engine = load_engine(name, engine, batch_size)
         # e5 expects "query: " before a question and "passage: " before a text; MiniLM has no prompts.

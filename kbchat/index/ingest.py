@@ -123,7 +123,7 @@ def sync(
             location.clean_leftovers()
         hashes, unreadable = hash_documents(settings.kb_dir, settings.max_file_bytes)
         manifest = None if rebuild else location.served_manifest()
-        model = model_identity(settings.embedding_model, settings.encoder_engine)
+        model = model_identity(settings.embedding_model, settings.engine)
         if manifest is not None:
             ensure_same_model(base_model(manifest.embedding_model), base_model(model))
         before = _previous_hashes(manifest, settings, model)
@@ -163,7 +163,7 @@ def _apply(
     on_progress: ProgressCallback | None,
 ) -> SyncReport:
     """Write a new snapshot with the plan applied, then publish it."""
-    embeddings = SentenceEmbeddings(settings.embedding_model, settings.encoder_engine)
+    embeddings = SentenceEmbeddings(settings.embedding_model, settings.engine)
     if manifest is not None and manifest.dimension != embeddings.dimension:
         raise ModelMismatchError(
             "L'index contient des vecteurs d'une autre dimension : lancez `python ingest.py --rebuild`."
