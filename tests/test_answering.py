@@ -62,6 +62,12 @@ def test_question_type(question: str, expected: str | None) -> None:
         ("La DCI agit.", "date", False),
         ("Il y a 18 experts.", "number", True),
         ("Il y a dix-huit experts.", "number", True),
+        ("Créée en 2010, la DCI est l’un des acteurs majeurs.", "number", False),  # a dated year, and articles
+        ("Depuis 1998, la DCI compte 12 bureaux.", "number", True),
+        ("Jusqu’en 1900, rien ne changea.", "number", False),
+        ("Le traité de 1648 fut signé.", "number", True),  # a year without « en », « depuis »… may be a figure
+        ("Il a une fille.", "number", False),
+        ("Créée en 2010, la DCI agit.", "date", True),
         ("Ils sont affectés à Paris.", "place", True),
         ("La DCI agit.", None, False),
     ],
@@ -111,7 +117,7 @@ def test_counted_terms(question: str, expected: tuple[str, ...]) -> None:
     assert counted_terms(question) == expected
 
 
-def test_a_number_counts_as_evidence_only_where_the_passage_speaks_of_what_is_counted() -> None:
+def test_a_number_counts_as_evidence_only_from_a_sentence_that_speaks_of_what_is_counted() -> None:
     passages = [passage("Le réseau de la DCI compte 300 policiers.")]
     policiers = answer("Combien de policiers compte le réseau de la DCI ?", passages, threshold=-1)
     femmes = answer("Combien de femmes compte le réseau de la DCI ?", passages, threshold=-1)
@@ -125,6 +131,11 @@ def test_a_number_counts_as_evidence_only_where_the_passage_speaks_of_what_is_co
     assert not answer("Combien d'experts en cybersécurité compte le réseau ?", passages).answered
     lenient = AnswerPolicy(refuse_uncounted=False)
     assert answer("Combien d'experts en cybersécurité compte le réseau ?", passages, policy=lenient).answered
+    # The passage names the partnerships, but the sentence with a number counts policemen.
+    passages = [passage("La DCI met en œuvre des partenariats. Son réseau compte 300 policiers.")]
+    partenariats = answer("Combien de partenariats la DCI a-t-elle ?", passages, threshold=-1)
+    assert partenariats.evidence.uncounted and not partenariats.evidence.typed
+    assert not answer("Combien de policiers compte la DCI ?", passages, threshold=-1).evidence.uncounted
 
 
 @pytest.mark.parametrize(

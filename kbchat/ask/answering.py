@@ -38,14 +38,15 @@ def weigh_evidence(
     query: Query,
     best: ScoredSentence,
     present: Container[str],
+    said: Container[str],
     idf: Callable[[str], float],
     acronyms: Mapping[str, list[str]],
     known: Container[str],
 ) -> Evidence:
-    """The evidence of the best sentence's passage, whose terms are present; known holds the base's terms."""
+    """The evidence of the best sentence (its terms said, its passage's present); known holds the base's terms."""
     terms = query.answer_terms
-    # A number answers « combien de X (en Y) » only where the passage speaks of X (and Y).
-    counted = all(term_matched(term, present, acronyms) for term in query.counted)
+    # A number answers « combien de X (en Y) » only from a sentence that speaks of X (and Y).
+    counted = all(term_matched(term, said, acronyms) for term in query.counted)
     typed = bool(terms) and query.kind in PRECISE_TYPES and has_answer_type(best.sentence, query.kind) and counted
     return Evidence(
         coverage(terms, present, idf, acronyms),
@@ -73,8 +74,9 @@ def compose_answer(
     if not scored:
         return refusal(topics, passages)
     best = best_sentence(scored, query.kind, policy)
-    passage = passages[best.passage_index]
-    evidence = weigh_evidence(query, best, chunk_profile(passage.chunk).term_set, idf, acronyms, known)
+    profile = chunk_profile(passages[best.passage_index].chunk)
+    said = profile.sentence_terms[best.sentence_index]
+    evidence = weigh_evidence(query, best, profile.term_set, said, idf, acronyms, known)
     if evidence.value(policy) < policy.refusal_threshold:
         return refusal(topics, passages, evidence)
     chosen = choose_sentences(best, scored, policy)

@@ -7,8 +7,9 @@ import re
 from kbchat.text.analyzer import analyze, fold_accents
 
 PRECISE_TYPES = ("date", "number")
+# « un », « une » are left out: mostly articles, they would make nearly every sentence hold a number.
 _NUMBER_WORDS = (
-    r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante"
+    r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante"
     r"|cent|cents|mille|million|millions|milliard|milliards|dizaine|centaine|douzaine)"
 )
 _MONTHS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
@@ -39,6 +40,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+"),
     ),
 }
+# A year after « en », « depuis »… dates an event: it is no count (« Créée en 2010 » does not say how many).
+_YEAR = re.compile(r"\b(?:en|depuis|des|jusqu'en|avant|apres|vers|in|since) (?:1\d{3}|20\d{2})\b")
 MEASURES = frozenset(
     "temps fois personne personnes gens people time times an ans annee annees jour jours semaine semaines mois heure "
     "heures minute minutes seconde secondes siecle siecles euro euros dollar dollars franc francs metre metres "
@@ -81,5 +84,7 @@ def has_answer_type(sentence: str, kind: str | None) -> bool:
     if kind is None:
         return False
     pattern = ANSWER_TYPES[kind][1]
-    text = sentence if kind in ("place", "person") else fold_accents(sentence.lower())
+    text = sentence if kind in ("place", "person") else fold_accents(sentence.lower()).replace("’", "'")
+    if kind == "number":
+        text = _YEAR.sub(" ", text)
     return bool(pattern.search(fold_accents(text)))
