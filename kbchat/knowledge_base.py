@@ -145,6 +145,7 @@ def _open(
             _sentence_vectors(served) if config.reranks else None,
             words,
             served.word_layout,
+            served.manifest.acronym_phrases,
         )
     except BaseException:
         _release([served.dense, *([served.private] if served.private else [])])

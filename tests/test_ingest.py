@@ -318,3 +318,23 @@ def test_the_word_layout_written_at_ingest_gives_the_soft_index_of_the_chunks(se
             assert np.array_equal(getattr(stored, name), getattr(derived, name)), name
     finally:
         kb.close()
+
+
+@pytest.mark.model
+@pytest.mark.chroma
+@pytest.mark.spacy
+def test_acronym_phrases_are_kept_and_an_older_index_gains_them_once(settings: Settings) -> None:
+    write(settings, "dci.md", "# DCI\n\nLa direction de la coopération internationale (DCI) agit.\n")
+    sync(settings)
+    folder = current_snapshot(settings.index_dir)
+    assert read_manifest(folder).acronym_phrases == {"DCI": "direction de la coopération internationale"}
+    older = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    del older["acronym_phrases"]  # as written before phrases were kept
+    (folder / "manifest.json").write_text(json.dumps(older), encoding="utf-8")
+    assert read_manifest(folder).acronym_phrases == {}
+    again = sync(settings)
+    assert again.embedded == 0 and current_snapshot(settings.index_dir) != folder
+    published = current_snapshot(settings.index_dir)
+    assert read_manifest(published).acronym_phrases == {"DCI": "direction de la coopération internationale"}
+    sync(settings)
+    assert current_snapshot(settings.index_dir) == published  # then a no-op again

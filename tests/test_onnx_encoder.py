@@ -91,3 +91,15 @@ def test_a_folder_that_is_no_model_fails_to_export_in_one_sentence_and_leaves_no
     with pytest.raises(ModelLoadError, match="n'a pas pu être exporté pour onnxruntime"):
         export_folder(tmp_path / "broken", tmp_path / "out")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("name", "alone"), [(BUNDLED_MODEL, False), (BUNDLED_E5, True)])
+def test_e5_encodes_each_sentence_alone_and_minilm_pools_them_from_the_chunk(name: str, alone: bool) -> None:
+    encoder = SentenceEmbeddings(name)
+    text = "Créée en 2010, la DCI agit à l'étranger. Son réseau compte 300 policiers."
+    sentences = ["Créée en 2010, la DCI agit à l'étranger.", "Son réseau compte 300 policiers."]
+    spans = [(0, len(sentences[0])), (len(sentences[0]) + 1, len(text))]
+    vectors, by_chunk = encoder.encode_with_sentences([text, "Rien."], [sentences, []], [spans, []])
+    assert np.allclose(vectors, encoder.encode([text, "Rien."]), atol=1e-5) and by_chunk[1].shape == (0, 384)
+    assert np.allclose(by_chunk[0], encoder.encode(sentences), atol=1e-5) is alone

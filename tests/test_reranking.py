@@ -206,7 +206,9 @@ def test_shipped_ranker_prefers_the_passage_that_names_what_was_asked() -> None:
 def test_shipped_ranker_prefers_a_paraphrase_to_a_passage_on_another_subject() -> None:
     ranker = load_ranker()
     question = "Combien de geôliers la prison comptait-elle ?"
-    rows = full_rows(question, ["La prison employait quarante gardiens.", "La prison dominait la colline depuis 1850."])
+    rows = full_rows(
+        question, ["La prison employait quarante gardiens.", "La prison dominait la colline de ses 12 tours."]
+    )
     # Every feature of the two passages but the word vectors' is the same: only those tell them apart.
     soft = [FEATURES.index(f) for f in SOFT_FEATURES]
     assert np.delete(rows[0], soft).tolist() == np.delete(rows[1], soft).tolist()

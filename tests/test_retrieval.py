@@ -85,3 +85,11 @@ def test_a_configured_copy_shares_the_indexes_and_leaves_the_original_alone(dci_
     other = dci_kb.configured(replace(dci_kb.settings, rerank_depth=0, expand_acronyms=False))
     assert other.indexes is dci_kb.indexes and other.retriever.acronyms == {}
     assert dci_kb.retriever.config.rerank_depth == 20 and dci_kb.retriever.acronyms
+
+
+def test_the_encoder_reads_the_bases_acronyms_spelled_out(dci_kb: KnowledgeBase) -> None:
+    retriever, embeddings = dci_kb.retriever, dci_kb.indexes.embeddings
+    spelled = "Quand la direction de la coopération internationale a-t-elle été créée ?"
+    vector = retriever.analyze("Quand la DCI a-t-elle été créée ?").vector
+    assert np.allclose(vector, embeddings.embed_query(spelled), atol=1e-6)
+    assert not np.allclose(vector, embeddings.embed_query("Quand la DCI a-t-elle été créée ?"), atol=1e-3)

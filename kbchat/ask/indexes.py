@@ -36,6 +36,7 @@ class Indexes:
     topics: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     passage_words: dict[str, WeightedWords] = field(default_factory=dict)
+    acronym_phrases: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -49,6 +50,7 @@ class Indexes:
         sentence_vectors: Mapping[str, np.ndarray] | None = None,
         word_vectors: WordVectors | None = None,
         layout: WordLayout | None = None,
+        acronym_phrases: Mapping[str, str] | None = None,
     ) -> Indexes:
         """Wire one snapshot's stores together; with word vectors, index every chunk's words for soft matching."""
         by_id = {c.chunk_id: c for c in chunks}
@@ -71,6 +73,7 @@ class Indexes:
             soft_index,
             topics,
             {key: n for n, key in enumerate(lexical.ids)},
+            acronym_phrases=dict(acronym_phrases or {}),
         )
 
     def profile(self, key: str) -> ChunkProfile:

@@ -16,6 +16,7 @@ from kbchat.ask.reranking import feature_rows, rerank
 from kbchat.ask.soft_matching import weighted_words
 from kbchat.config import RetrievalConfig
 from kbchat.corpus.chunking import Chunk
+from kbchat.text.acronyms import spell_out
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Retriever:
         self.config = config
         self.ranker = ranker
         self.acronyms = indexes.acronyms if config.expand_acronyms else {}
+        self.phrases = indexes.acronym_phrases if config.expand_acronyms else {}
 
     def analyze(self, question: str, history: Sequence[str] = ()) -> Query:
         """The question analyzed once, with the vectors its rankings need."""
@@ -43,7 +45,8 @@ class Retriever:
         indexes = self.indexes
         vector = None
         if self.config.weights.dense > 0 and indexes.by_id:
-            vector = np.asarray(indexes.embeddings.embed_query(query.text))
+            # The encoder reads the base's acronyms spelled out, as most of its passages say them.
+            vector = np.asarray(indexes.embeddings.embed_query(spell_out(query.text, self.phrases)))
         words = None
         if indexes.word_vectors is not None:
             words = weighted_words(query.words, indexes.word_vectors, indexes.lexical.idf, query.word_weights)

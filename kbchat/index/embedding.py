@@ -145,7 +145,9 @@ class SentenceEmbeddings(Embeddings):
 
     def __init__(self, name: str, engine: str = "", batch_size: int = 32) -> None:
         """Load the named model (a local path, a model name, or a bundled one) on the named engine (else its own)."""
-        engine = engine or encoder_defaults(name).engine
+        defaults = encoder_defaults(name)
+        engine = engine or defaults.engine
+        self.pool_sentences = defaults.pooled_sentences
         self.name = model_identity(name, engine)
         self.engine = load_engine(name, engine, batch_size)
         # e5 expects "query: " before a question and "passage: " before a text; MiniLM has no prompts.
@@ -188,8 +190,13 @@ class SentenceEmbeddings(Embeddings):
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Passage vectors, and each passage's sentence vectors pooled from the same pass (spans index the texts).
 
-        A sentence whose tokens fall outside the window, or that was not found, is encoded on its own.
+        A sentence whose tokens fall outside the window, or that was not found, is encoded on its own; so is every
+        sentence for an encoder whose pooled vectors rank worse (e5: a long sentence's tokens carry the whole chunk).
         """
+        if not self.pool_sentences:
+            flat = self.encode([s for row in sentences for s in row])
+            ends = np.cumsum([len(row) for row in sentences])[:-1]
+            return self.encode(texts), [part.astype(np.float32) for part in np.split(flat, ends)]
         shift = len(self.passage_prompt)
         done = self.token_pass(texts)
         rows: list[list[np.ndarray | None]] = []

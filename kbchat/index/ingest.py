@@ -17,7 +17,7 @@ from kbchat.index.embedding import SentenceEmbeddings, base_model, ensure_same_m
 from kbchat.index.faults import fault_point
 from kbchat.index.locations import Location, location_for
 from kbchat.index.snapshot import FORMAT, DocumentEntry, Manifest, ingest_lock, now_iso
-from kbchat.text.acronyms import find_acronyms
+from kbchat.text.acronyms import acronym_terms, spelled_acronyms
 
 ProgressCallback = Callable[[float, float], None]  # (done, total): documents read, then chunks embedded
 LOAD_SHARE = 0.3
@@ -131,7 +131,9 @@ def sync(
         kept = {s: before[s] for s in unreadable if s in before}
         plan = plan_sync({s: h for s, (h, _) in hashes.items()} | kept, before)
         old_count = manifest.chunk_count if manifest else 0
-        if dry_run or (manifest is not None and not plan.has_changes):
+        # An index written before acronym phrases were kept is rewritten once to keep them.
+        stale = manifest is not None and bool(manifest.acronyms) and not manifest.acronym_phrases
+        if dry_run or (manifest is not None and not plan.has_changes and not stale):
             return SyncReport(plan, old_count, dry_run=dry_run, errors=unreadable)
         return _apply(settings, location, plan, hashes, unreadable, manifest, show_progress, on_progress)
 
@@ -195,12 +197,14 @@ def _apply(
                 "Les index dense et lexical ne contiennent pas les mêmes passages : "
                 "lancez `python ingest.py --rebuild`."
             )
+        phrases = _acronyms(chunks)
         new_manifest = Manifest(
             embedding_model=embeddings.name,
             dimension=embeddings.dimension,
             chunk_tokens=settings.chunk_tokens,
             documents=dict(sorted(documents.items())),
-            acronyms=_acronyms(chunks),
+            acronyms=acronym_terms(phrases),
+            acronym_phrases=phrases,
             failures=dict(sorted(errors.items())),
         )
         draft.write(chunks, new_manifest, settings, {c.chunk_id for c in new_chunks})
@@ -223,15 +227,15 @@ def _apply(
     return SyncReport(plan, len(chunks), embedded=len(new_chunks), errors=errors)
 
 
-def _acronyms(chunks: list[Chunk]) -> dict[str, list[str]]:
-    """Acronyms each document defines, merged over documents (the first definition wins)."""
+def _acronyms(chunks: list[Chunk]) -> dict[str, str]:
+    """Acronyms each document spells out, merged over documents (the first definition wins)."""
     by_source: dict[str, list[str]] = {}
     for chunk in chunks:
         by_source.setdefault(chunk.source, [chunk.title]).append(chunk.text)
-    merged: dict[str, list[str]] = {}
+    merged: dict[str, str] = {}
     for texts in by_source.values():
-        for acronym, terms in find_acronyms(texts).items():
-            merged.setdefault(acronym, terms)
+        for acronym, phrase in spelled_acronyms(texts).items():
+            merged.setdefault(acronym, phrase)
     return merged
 
 

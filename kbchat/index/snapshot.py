@@ -46,6 +46,7 @@ class Manifest:
     chunk_tokens: int
     documents: dict[str, DocumentEntry] = field(default_factory=dict)
     acronyms: dict[str, list[str]] = field(default_factory=dict)
+    acronym_phrases: dict[str, str] = field(default_factory=dict)  # each acronym as the documents spell it
     failures: dict[str, str] = field(default_factory=dict)  # why each document of kb/ left out could not be read
     updated_at: str = ""
     format: int = FORMAT
