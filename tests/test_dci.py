@@ -1,21 +1,40 @@
-"""The DCI question set: every answerable question answered, correct and cited; every other refused."""
+"""The DCI question set, default encoder and e5: each answerable question answered right and cited, the rest refused."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
 from kbchat.ask.citations import citations_grounded
+from kbchat.config import BUNDLED_E5, PROJECT_ROOT, Settings
 from kbchat.evaluation.datasets import DCI_QUESTIONS, read_questions
 from kbchat.evaluation.metrics import answer_correct
-from kbchat.knowledge_base import KnowledgeBase
+from kbchat.index.ingest import sync
+from kbchat.knowledge_base import KnowledgeBase, open_knowledge_base
 
 pytestmark = [pytest.mark.model, pytest.mark.chroma, pytest.mark.spacy]
 
 ITEMS = read_questions(DCI_QUESTIONS)
 
 
+@pytest.fixture(scope="module")
+def dci_kb_e5(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    """kb/ indexed with the French encoder, the option that one variable selects."""
+    root = tmp_path_factory.mktemp("dci-e5")
+    settings = Settings.from_env(env={"KBCHAT_EMBEDDING_MODEL": BUNDLED_E5}).with_(
+        kb_dir=PROJECT_ROOT / "kb", index_dir=root / "embeddings", data_dir=root / "data"
+    )
+    sync(settings)
+    kb = open_knowledge_base(settings)
+    yield kb
+    kb.close()
+
+
+@pytest.mark.parametrize("encoder", ["default", "e5"])
 @pytest.mark.parametrize("item", ITEMS, ids=[i.question for i in ITEMS])
-def test_dci_question(dci_kb: KnowledgeBase, item) -> None:
+def test_dci_question(request: pytest.FixtureRequest, encoder: str, item) -> None:
+    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
     answer = dci_kb.ask(item.question, list(item.history))
     if not item.answerable:
         assert not answer.answered, answer.answer
