@@ -9,7 +9,7 @@ import pytest
 
 from kbchat.ask.answer import Answer, Evidence, Source
 from kbchat.ask.answering import REFUSAL_MESSAGE, compose_answer
-from kbchat.ask.citations import citations_grounded, trim_to
+from kbchat.ask.citations import citations_grounded, densest_window, trim_to
 from kbchat.ask.query import analyze_question
 from kbchat.ask.retrieval import Passage
 from kbchat.ask.selection import share_room
@@ -42,6 +42,8 @@ def answer(question: str, passages: list[Passage], threshold: float = 0.4, max_c
     [
         ("Quand la DCI a-t-elle été créée ?", "date"),
         ("En quelle année la DCI a-t-elle été créée ?", "date"),
+        ("En quelle saison la mission part-elle ?", "date"),
+        ("En quelle langue les formations sont-elles données ?", None),
         ("When was the DCI created?", "date"),
         ("Combien d'experts ?", "number"),
         ("How many experts?", "number"),
@@ -183,12 +185,43 @@ def test_trim_keeps_matching_words_within_limit() -> None:
     assert trim_to("Court.", 80, []) == "Court."
 
 
-def test_trim_starts_from_the_first_matching_word() -> None:
+def test_trim_centres_on_the_first_matching_word_when_no_stretch_holds_more() -> None:
     sentence = " ".join(
         ["avant"] * 30 + ["coopération", "technique"] + ["milieu"] * 30 + ["coopération"] + ["fin"] * 30
     )
     trimmed = trim_to(sentence, 100, ["cooper"])
-    assert "technique" in trimmed and "fin" not in trimmed and len(trimmed) <= 100
+    assert "technique" in trimmed and "avant" in trimmed and "fin" not in trimmed and len(trimmed) <= 100
+
+
+def test_trim_keeps_the_words_just_before_the_match() -> None:
+    sentence = (
+        "Les zones sont proches " * 8
+        + "En 1613, Samuel Argall détruit les deux établissements"
+        + " et ainsi de suite" * 20
+    )
+    trimmed = trim_to(sentence, 120, ["samuel", "detruit"])
+    assert "En 1613, Samuel Argall détruit" in trimmed and len(trimmed) <= 120
+
+
+def test_trim_prefers_the_stretch_holding_most_question_words() -> None:
+    sentence = " ".join(["coopération"] + ["autre"] * 40 + ["coopération", "policière", "formée"] + ["fin"] * 40)
+    trimmed = trim_to(sentence, 80, ["cooper", "policier", "forme"])
+    assert "coopération policière formée" in trimmed and len(trimmed) <= 80
+
+
+@pytest.mark.parametrize(
+    ("hits", "room", "expected"),
+    [
+        ([set(), set(), set()], 3, (0, 1)),
+        ([set(), {"a"}, set(), set()], 3, (1, 2)),
+        ([{"a"}, set(), set(), {"a"}, {"b"}], 2, (3, 5)),
+        ([{"a"}, set(), {"b"}, set(), {"a"}, {"b"}], 3, (4, 6)),
+        ([{"a"}, set(), {"b"}, set(), {"a"}, {"b"}], 6, (4, 6)),
+        ([{"a"}, {"b"}, set(), set(), {"a"}], 6, (0, 2)),
+    ],
+)
+def test_densest_window(hits: list[set[str]], room: int, expected: tuple[int, int]) -> None:
+    assert densest_window(hits, lambda start, end: end - start <= room) == expected
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kbchat.ask.answer import Answer
 from kbchat.ask.selection import MARKER_ROOM, Quote
@@ -13,23 +13,50 @@ _CITED = re.compile(r"(.+?) \[(\d+)\](?: |$)")
 
 
 def trim_to(sentence: str, limit: int, terms: Sequence[str]) -> str:
-    """Shorten a sentence to at most limit characters around its first word that matches the question."""
+    """Shorten a sentence to at most limit characters around the stretch that holds most of the question's words."""
     if len(sentence) <= limit:
         return sentence
     tokens = sentence.split()
     wanted = set(terms)
-    centre = next((i for i, w in enumerate(tokens) if wanted.intersection(analyze(w))), 0)
-    start, end = centre, centre + 1
+    hits = [wanted.intersection(analyze(w)) for w in tokens]
+
+    def fits(start: int, end: int) -> bool:
+        return len(_window_text(tokens, start, end)) <= limit
+
+    start, end = densest_window(hits, fits)
     while True:
         grew = False
-        for candidate in ((start - 1, end), (start, end + 1)):
-            s, e = candidate
-            if s >= 0 and e <= len(tokens) and len("… " + " ".join(tokens[s:e]) + " …") <= limit:
-                start, end, grew = s, e, True
+        if start > 0 and fits(start - 1, end):
+            start, grew = start - 1, True
+        if end < len(tokens) and fits(start, end + 1):
+            end, grew = end + 1, True
         if not grew:
-            break
-    text = " ".join(tokens[start:end])
-    return f"{'… ' if start > 0 else ''}{text}{' …' if end < len(tokens) else ''}"
+            return _window_text(tokens, start, end)
+
+
+def densest_window(hits: Sequence[set[str]], fits: Callable[[int, int], bool]) -> tuple[int, int]:
+    """The tokens from one matching token to another that fit and hold the most terms, shortest first; (0, 1) for none.
+
+    hits holds each token's matching terms; fits(start, end) tells whether tokens[start:end] fit.
+    """
+    best, best_key = (0, 1), (0, 0)
+    for start, first in enumerate(hits):
+        if not first:
+            continue
+        covered: set[str] = set()
+        end = start
+        while end < len(hits) and (end == start or fits(start, end + 1)):
+            covered |= hits[end]
+            end += 1
+            key = (len(covered), start - end)
+            if hits[end - 1] and key > best_key:
+                best, best_key = (start, end), key
+    return best
+
+
+def _window_text(tokens: Sequence[str], start: int, end: int) -> str:
+    """tokens[start:end] joined, with an ellipsis on each side that was cut."""
+    return f"{'… ' if start > 0 else ''}{' '.join(tokens[start:end])}{' …' if end < len(tokens) else ''}"
 
 
 def cite(chosen: Sequence[Quote], terms: Sequence[str], max_chars: int) -> tuple[str, dict[int, list[str]]]:

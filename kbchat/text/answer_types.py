@@ -16,7 +16,8 @@ _MONTHS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobr
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "date": (
         re.compile(
-            r"\b(quand|quelle annee|quelle date|quel siecle|en quelle|depuis quand|jusqu'a quand"
+            r"\b(quand|quelle annee|quelle date|quel siecle|en quelle (?:saison|periode|epoque|decennie)|depuis quand"
+            r"|jusqu'a quand"
             r"|when|what year|what date)\b"
         ),
         re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTHS}|siecle|annees? \d)\b"),
