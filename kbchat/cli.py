@@ -80,8 +80,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise ConfigError("eval --llm demande un modèle configuré : KBCHAT_LLM, KBCHAT_LLM_MODEL (voir le README).")
     if not args.llm:
         settings = settings.with_(llm="")
+    if args.half is not None and not args.squad:
+        raise ConfigError("eval --half ne vaut que pour --squad : les moitiés sont celles des articles de PIAF.")
     if args.squad:
-        results = evaluate_squad(Path(args.squad), settings, args.limit)
+        results = evaluate_squad(Path(args.squad), settings, args.limit, args.half)
     else:
         items = read_questions(Path(args.questions))
         kb = open_knowledge_base(settings)
@@ -141,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--questions", help="JSONL question set")
     source.add_argument("--squad", help="SQuAD-format JSON file, indexed in a temporary folder")
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("--half", type=int, choices=(0, 1), help="with --squad, only one half of the articles")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--llm", action="store_true", help="answer through the model that KBCHAT_LLM configures")
     evaluate.set_defaults(run=cmd_eval)

@@ -93,6 +93,30 @@ def test_eval_json_keys(cli_env: dict[str, str]) -> None:
     assert "answer_accuracy" in table.stdout and "{" not in table.stdout
 
 
+def test_eval_one_half_of_a_squad_file(cli_env: dict[str, str], tmp_path: Path) -> None:
+    articles = [
+        ("Lyon", "Lyon est une ville de France sur le Rhône.", ["Sur quel fleuve est Lyon ?", "Où est Lyon ?"]),
+        ("Brest", "Brest est un port de Bretagne.", ["Quel port est en Bretagne ?"]),
+        ("Metz", "Metz est traversée par la Moselle.", ["Quelle rivière traverse Metz ?"]),
+    ]
+    squad = {
+        "data": [
+            {"title": t, "paragraphs": [{"context": c, "qas": [{"question": q, "answers": []} for q in qs]}]}
+            for t, c, qs in articles
+        ]
+    }
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(squad), encoding="utf-8")
+    counts = []
+    for half in ("0", "1"):
+        result = run("-m", "kbchat", "eval", "--squad", str(path), "--half", half, "--json", env=cli_env)
+        assert result.returncode == 0, result.stderr
+        counts.append(json.loads(result.stdout)["questions"])
+    assert counts == [3, 1]  # articles alternate: Lyon and Metz, then Brest
+    wrong = run("-m", "kbchat", "eval", "--questions", str(DCI_QUESTIONS), "--half", "0", env=cli_env)
+    assert wrong.returncode == 1 and "--squad" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
 def test_eval_unreadable_question_file(cli_env: dict[str, str], tmp_path: Path) -> None:
     result = run("-m", "kbchat", "eval", "--questions", str(tmp_path / "absent.jsonl"), env=cli_env)
     assert result.returncode == 1 and "could not be read" in result.stderr and "Traceback" not in result.stderr

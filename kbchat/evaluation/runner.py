@@ -12,7 +12,7 @@ from pathlib import Path
 from kbchat.ask.citations import citations_grounded
 from kbchat.ask.fusion import top_by_group
 from kbchat.config import Settings
-from kbchat.evaluation.datasets import EvalItem, squad_items
+from kbchat.evaluation.datasets import EvalItem, dev_half, half_of, squad_items
 from kbchat.evaluation.metrics import ItemResult
 from kbchat.generation.answerer import Answerer, answerer_for
 from kbchat.index.ingest import sync
@@ -84,7 +84,15 @@ def squad_knowledge_base(
             kb.close()
 
 
-def evaluate_squad(path: Path, settings: Settings, limit: int | None = None) -> list[ItemResult]:
-    """Index a SQuAD file's paragraphs in a temporary folder and ask its questions (through KBCHAT_LLM's model)."""
+def evaluate_squad(
+    path: Path, settings: Settings, limit: int | None = None, half: int | None = None
+) -> list[ItemResult]:
+    """Index a SQuAD file's paragraphs in a temporary folder and ask its questions (through KBCHAT_LLM's model).
+
+    With half, only the questions of that half of the articles are asked (see dev_half); every paragraph is indexed.
+    """
     with squad_knowledge_base(path, settings) as (kb, _, items):
+        if half is not None:
+            halves = dev_half(items)
+            items = [item for item in items if half_of(item, halves) == half]
         return run_items(answerer_for(kb, settings), items[:limit] if limit else items)
