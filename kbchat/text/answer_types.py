@@ -13,6 +13,8 @@ _NUMBER_WORDS = (
     r"|cent|cents|mille|million|millions|milliard|milliards|dizaine|centaine|douzaine)"
 )
 _MONTHS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
+# « Dans quel X » asks where, or in which named thing (a book, a theatre), unless X is an aim, a field or a frame.
+_NOT_PLACES = r"(?:but|objectif|domaine|secteur|cadre|contexte|sens|ordre|moment|esprit|genre|style|type|registre)"
 ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "date": (
         re.compile(
@@ -28,7 +30,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "place": (
         re.compile(
-            r"(\bou\b(?!\s+(bien|non)\b)|\bquel pays\b|\bquelle ville\b|\bquelle region\b|\bdans quel\b|\bwhere\b)"
+            r"(\bou\b(?!\s+(bien|non)\b)|\bquel pays\b|\bquelle ville\b|\bquelle region\b|\bwhere\b"
+            rf"|\bdans quel\b(?! {_NOT_PLACES}\b))"
         ),
         re.compile(r"\b(a|au|aux|en|dans|pres de)\s+(l'|la |le |les )?[A-Z]"),
     ),
