@@ -116,11 +116,6 @@ def test_share(wanted: list[str], present: set[str], default: float, expected: f
             "Après la bataille, la Grande Armée se retira. Elle passa la Bérézina.",
             {"capitalized_words": 1.0, "word_pairs": 1 / 4, "numbers": 1.0},
         ),
-        (
-            "Où est le Stutthof ?",
-            "Le camp de Strutthof.",
-            {"question_words": 0.0, "character_ngrams": 4 / 7},
-        ),
     ],
 )
 def test_passage_features(question: str, text: str, expected: dict[str, float]) -> None:

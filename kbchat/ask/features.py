@@ -15,7 +15,7 @@ from kbchat.text.answer_types import has_answer_type
 from kbchat.text.matching import coverage, share, term_matched
 
 ABSENT_RANK = 200
-# What the passage and the question share: first-stage scores, words, names, numbers, answer type, 4-grams.
+# What the passage and the question share: first-stage scores, words, names, numbers, answer type.
 PASSAGE_FEATURES = (
     "fused",
     "lexical",
@@ -33,7 +33,6 @@ PASSAGE_FEATURES = (
     "rarest_term",
     "term_share",
     "word_pairs",
-    "character_ngrams",
 )
 SENTENCE_DENSE_FEATURES = ("best_sentence_dense",)
 LIST_FEATURES = ("best_sentence_rank",)  # a candidate compared with the others of its list
@@ -108,7 +107,6 @@ def passage_features(
         max((idf(t) for t in terms if t in chunk.term_set), default=0.0) / highest,
         share(terms, chunk.term_set, 0.0),
         sum(f" {a} {b} " in chunk.surface_text for a, b in pairs) / len(pairs) if pairs else 0.0,
-        share(query.char_ngrams, chunk.char_ngrams, 0.0),
     ]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from kbchat.ask.soft_matching import WeightedWords
 from kbchat.corpus.profiles import content_words, surface_words
 from kbchat.text.acronyms import expand_query_terms
-from kbchat.text.analyzer import NGRAM_MIN_LENGTH, QUERY_STOPWORDS, analyze_query, char_ngrams, fold_accents
+from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
 from kbchat.text.answer_types import counted_terms, question_type
 
@@ -67,7 +67,6 @@ class Query:
     surface: tuple[str, ...]
     capitalized: tuple[str, ...]
     numbers: tuple[str, ...]
-    char_ngrams: frozenset[str]
     answer_terms: tuple[str, ...]
     context_terms: tuple[str, ...]
     kind: str | None
@@ -96,7 +95,6 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
     words = list(dict.fromkeys(w for found in word_lists for w in found))
     surfaces = [surface_words(part) for part in parts]
     surface_runs = tuple(tuple(w for w in found if w not in QUERY_STOPWORDS) for found in surfaces)
-    all_surface = [w for found in surfaces for w in found]
     return Query(
         question=question,
         context=context,
@@ -110,7 +108,6 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         surface=surface_runs[0] * repeat + sum(surface_runs[1:], ()),
         capitalized=tuple(fold_accents(w.lower()) for part in parts for w in _CAPITALIZED.findall(part)),
         numbers=tuple(n for part in parts for n in _NUMBER.findall(part)),
-        char_ngrams=char_ngrams(w for w in all_surface if len(w) >= NGRAM_MIN_LENGTH),
         answer_terms=own_terms or context_terms,
         context_terms=context_terms,
         kind=question_type(question),

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kbchat.corpus.chunking import Chunk
-from kbchat.text.analyzer import STOPWORDS, analyze, char_ngrams, fold_accents, words
+from kbchat.text.analyzer import STOPWORDS, analyze, fold_accents, words
 from kbchat.text.sentences import split_sentences
 
 
 @dataclass(frozen=True)
 class ChunkProfile:
-    """A chunk's terms, words, character n-grams and sentences (title and headings included), and its content words.
+    """A chunk's terms, words and sentences (title and headings included), and its content words.
 
     sentence_columns gives, for each sentence, the positions in content_words of its words and the headings' words.
     """
@@ -21,7 +21,6 @@ class ChunkProfile:
     term_set: frozenset[str]
     surface: frozenset[str]
     surface_text: str
-    char_ngrams: frozenset[str]
     sentences: tuple[str, ...]
     sentence_terms: tuple[frozenset[str], ...]
     content_words: tuple[str, ...]
@@ -55,7 +54,6 @@ def chunk_profile(chunk: Chunk) -> ChunkProfile:
         frozenset(terms),
         frozenset(surface),
         f" {' '.join(surface)} ",
-        char_ngrams(surface),
         sentences,
         tuple(frozenset(analyze(s)) | headings for s in sentences),
         tuple(vocabulary),
