@@ -145,6 +145,40 @@ def test_a_number_counts_as_evidence_only_from_a_sentence_that_speaks_of_what_is
 
 
 @pytest.mark.parametrize(
+    ("question", "text", "uncounted"),
+    [
+        # The only date dates the creation, not the network's growth: another thing.
+        (
+            "En quelle année le réseau a-t-il atteint 300 policiers ?",
+            "Créée en 2010, la direction est un acteur majeur. Elle a des partenaires.",
+            True,
+        ),
+        (
+            "En quelle année la direction a-t-elle été créée ?",
+            "Créée en 2010, la direction est un acteur majeur.",
+            False,
+        ),
+        # The sentence before names the subject that the dated sentence refers to.
+        (
+            "Quand Wout Poels monte-t-il sur le podium ?",
+            "Wout Poels court en 2016. Le 6 mars, il finit troisième.",
+            False,
+        ),
+        ("À combien s'élève l'effectif du réseau ?", "Le réseau compte 300 policiers.", False),
+        ("À combien s'élève l'effectif du réseau ?", "La direction compte 300 policiers.", True),
+        # No date or number asked: no such check.
+        ("Qui dirige le réseau ?", "La direction compte 300 policiers.", False),
+    ],
+)
+def test_a_date_or_number_counts_only_from_a_sentence_about_the_question(
+    question: str, text: str, uncounted: bool
+) -> None:
+    found = answer(question, [passage(text)], threshold=-1)
+    assert found.evidence.uncounted is uncounted
+    assert found.evidence.value(DEFAULT_POLICY) == 0.0 or not uncounted
+
+
+@pytest.mark.parametrize(
     ("terms", "present", "known", "expected"),
     [
         (["budget", "dci"], {"dci"}, {"dci"}, 0.0),

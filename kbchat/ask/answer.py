@@ -19,7 +19,7 @@ class Evidence:
     missing_known: float = 0.0
     typed: bool = False
     meaning: float = 0.0
-    uncounted: bool = False  # the passage lacks what a « combien de X » question counts
+    uncounted: bool = False  # the date or number's sentence is not about what the question counts or dates
 
     def value(self, policy: AnswerPolicy) -> float:
         """The evidence compared with the refusal threshold: lexical, typed, and by meaning above its floor."""

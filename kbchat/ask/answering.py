@@ -39,15 +39,22 @@ def weigh_evidence(
     best: ScoredSentence,
     present: Container[str],
     said: Container[str],
+    around: Container[str],
     idf: Callable[[str], float],
     acronyms: Mapping[str, list[str]],
     known: Container[str],
 ) -> Evidence:
-    """The evidence of the best sentence (its terms said, its passage's present); known holds the base's terms."""
+    """The evidence of the best sentence (its terms said, with the sentence before around, its passage's present).
+
+    known holds the base's terms.
+    """
     terms = query.answer_terms
     # A number answers « combien de X (en Y) » only from a sentence that speaks of X (and Y).
     counted = all(term_matched(term, said, acronyms) for term in query.counted)
-    typed = bool(terms) and query.kind in PRECISE_TYPES and has_answer_type(best.sentence, query.kind) and counted
+    # A date or number whose sentence, and the one before it, say nothing of the question dates or counts another thing.
+    precise = bool(terms) and query.kind in PRECISE_TYPES
+    counted = counted and not (precise and coverage(terms, around, idf, acronyms) == 0)
+    typed = precise and has_answer_type(best.sentence, query.kind) and counted
     return Evidence(
         coverage(terms, present, idf, acronyms),
         missing_known_share(terms, present, known, idf, acronyms),
@@ -76,7 +83,8 @@ def compose_answer(
     best = best_sentence(scored, query.kind, policy)
     profile = chunk_profile(passages[best.passage_index].chunk)
     said = profile.sentence_terms[best.sentence_index]
-    evidence = weigh_evidence(query, best, profile.term_set, said, idf, acronyms, known)
+    around = said | profile.sentence_terms[best.sentence_index - 1] if best.sentence_index else said
+    evidence = weigh_evidence(query, best, profile.term_set, said, around, idf, acronyms, known)
     if evidence.value(policy) < policy.refusal_threshold:
         return refusal(topics, passages, evidence)
     chosen = choose_sentences(best, scored, policy)
