@@ -338,3 +338,21 @@ def test_acronym_phrases_are_kept_and_an_older_index_gains_them_once(settings: S
     assert read_manifest(published).acronym_phrases == {"DCI": "direction de la coopération internationale"}
     sync(settings)
     assert current_snapshot(settings.index_dir) == published  # then a no-op again
+
+
+def test_an_older_snapshot_is_searched_as_broadly_and_left_as_it_is(dci_copy: Settings) -> None:
+    from conftest import digest
+
+    folder = current_snapshot(dci_copy.index_dir)
+    assert folder is not None
+    client = dense_store.embedded_client(folder / "chroma")
+    client.get_collection(dense_store.COLLECTION).modify(configuration={"hnsw": {"ef_search": 100}})
+    client.close()
+    before = digest(folder)
+    kb = open_knowledge_base(dci_copy)
+    try:
+        assert kb.indexes.dense.search_breadth == dense_store.EF_SEARCH
+        assert kb.ask("En quelle année la DCI a-t-elle été créée ?").answered
+    finally:
+        kb.close()
+    assert digest(folder) == before

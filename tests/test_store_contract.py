@@ -15,7 +15,7 @@ from chroma_server import ChromaServer, free_port
 from kbchat.config import PROJECT_ROOT, Settings
 from kbchat.corpus.chunking import Chunk
 from kbchat.errors import IndexMissingError, StoreUnreachableError
-from kbchat.index.dense_store import DenseStore, embedded_client
+from kbchat.index.dense_store import EF_SEARCH, DenseStore, embedded_client
 from kbchat.index.embedding import SentenceEmbeddings
 from kbchat.index.ingest import sync
 from kbchat.index.locations import Draft, location_for
@@ -64,7 +64,7 @@ def test_dense_store_contract(mode_settings: Settings, encoder: SentenceEmbeddin
         store.add(CHUNKS)
         assert store.ids() == {"a#0", "a#1", "b#0"}
         assert store.chunks() == CHUNKS and [c.terms for c in store.chunks()] == [c.terms for c in CHUNKS]
-        assert store.metadata()["embedding_model"] == encoder.name
+        assert store.metadata()["embedding_model"] == encoder.name and store.search_breadth == EF_SEARCH
         vectors = store.sentence_vectors()
         assert {k: len(v) for k, v in vectors.items()} == {c.chunk_id: len(split_sentences(c.text)) for c in CHUNKS}
         query = encoder.embed_query("Combien de vélos dans le garage ?")

@@ -179,6 +179,7 @@ class FolderLocation:
         try:
             client = embedded_client(private / "chroma")
             dense = DenseStore(client, embeddings, manifest.embedding_model, manifest.dimension)
+            dense.widen_search()  # on the private copy: the snapshot itself is left as it is
         except BaseException:
             shutil.rmtree(private, ignore_errors=True)
             raise
