@@ -15,7 +15,7 @@ from kbchat.ask.retrieval import Passage
 from kbchat.ask.selection import share_room
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
-from kbchat.text.answer_types import counted_terms, has_answer_type, question_type
+from kbchat.text.answer_types import counted_terms, framing_terms, has_answer_type, question_type
 from kbchat.text.matching import coverage, missing_known_share
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -142,6 +142,35 @@ def test_a_number_counts_as_evidence_only_from_a_sentence_that_speaks_of_what_is
     partenariats = answer("Combien de partenariats la DCI a-t-elle ?", passages, threshold=-1)
     assert partenariats.evidence.uncounted and not partenariats.evidence.typed
     assert not answer("Combien de policiers compte la DCI ?", passages, threshold=-1).evidence.uncounted
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Que fait la DCI ?", ("fait",)),
+        ("Quel est le rôle de la DCI ?", ("quel", "rol")),
+        ("Quel rôle joue la DCI ?", ("quel", "rol")),
+        ("À quoi sert la DCI ?", ("quoi", "sert")),
+        ("Quelles sont les missions de la DCI ?", ("quel", "mission")),
+        ("Quelle est sa mission ?", ("quel", "mission")),
+        ("What does the DCI do?", ("what", "do")),
+        ("Quel est l'objectif de la DCI ?", ()),
+        ("Qui fait quoi ?", ()),
+        ("Combien de missions la DCI mène-t-elle ?", ()),
+    ],
+)
+def test_framing_terms(question: str, expected: tuple[str, ...]) -> None:
+    assert framing_terms(question) == expected
+
+
+def test_a_role_question_needs_its_subject_in_the_passage_not_its_frame() -> None:
+    passages = [passage("La DCI assure la cohérence des actions bilatérales conduites par le ministère.")]
+    for question in ("Que fait la DCI ?", "Quel est le rôle de la DCI ?", "À quoi sert la DCI ?"):
+        found = answer(question, passages)
+        assert found.answered and found.evidence.matched == 1.0, question
+    # The frame is left out, not the rest: what the passage does not name still weighs.
+    assert not answer("Quel est le rôle de la DCI contre la piraterie en Afrique ?", passages).answered
+    assert not answer("Quel est le rôle du préfet ?", passages).answered
 
 
 @pytest.mark.parametrize(

@@ -56,8 +56,8 @@ def weigh_evidence(
     counted = counted and not (precise and coverage(terms, around, idf, acronyms) == 0)
     typed = precise and has_answer_type(best.sentence, query.kind) and counted
     return Evidence(
-        coverage(terms, present, idf, acronyms),
-        missing_known_share(terms, present, known, idf, acronyms),
+        coverage(query.evidence_terms, present, idf, acronyms),
+        missing_known_share(query.evidence_terms, present, known, idf, acronyms),
         typed,
         best.meaning,
         not counted,

@@ -13,7 +13,7 @@ from kbchat.corpus.profiles import content_words, surface_words
 from kbchat.text.acronyms import expand_query_terms
 from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
-from kbchat.text.answer_types import counted_terms, question_type
+from kbchat.text.answer_types import counted_terms, framing_terms, question_type
 
 ANAPHORA = frozenset("il elle ils elles lui eux celui-ci celle-ci ceux-ci celles-ci it they them".split())
 # Inverted subject pronouns (« a-t-elle », « sont-ils ») belong to the question's own subject.
@@ -68,6 +68,7 @@ class Query:
     capitalized: tuple[str, ...]
     numbers: tuple[str, ...]
     answer_terms: tuple[str, ...]
+    evidence_terms: tuple[str, ...]  # the answer terms a passage must hold, without those of a role frame
     context_terms: tuple[str, ...]
     kind: str | None
     counted: tuple[str, ...]
@@ -95,6 +96,7 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
     words = list(dict.fromkeys(w for found in word_lists for w in found))
     surfaces = [surface_words(part) for part in parts]
     surface_runs = tuple(tuple(w for w in found if w not in QUERY_STOPWORDS) for found in surfaces)
+    answer_terms, framing = own_terms or context_terms, set(framing_terms(question))
     return Query(
         question=question,
         context=context,
@@ -108,7 +110,8 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         surface=surface_runs[0] * repeat + sum(surface_runs[1:], ()),
         capitalized=tuple(fold_accents(w.lower()) for part in parts for w in _CAPITALIZED.findall(part)),
         numbers=tuple(n for part in parts for n in _NUMBER.findall(part)),
-        answer_terms=own_terms or context_terms,
+        answer_terms=answer_terms,
+        evidence_terms=tuple(t for t in answer_terms if t not in framing) or answer_terms,
         context_terms=context_terms,
         kind=question_type(question),
         counted=counted_terms(question),

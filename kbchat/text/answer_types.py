@@ -57,6 +57,15 @@ _COUNTED = re.compile(
     r"(?: (?:(?:en|de|du|des|pour|in|of|for) (?:la |le |les |l')?|d'|de l')([a-z-]{3,}))?"
 )
 
+# The words that frame a question on what its subject does (« Quel est le rôle de la DCI ? », « Que fait-elle ? »):
+# any sentence on the subject answers it, so a passage need not hold them.
+_ROLE_FRAME = re.compile(
+    r"^\s*(?:que (?:fait|font)|a quoi (?:sert|servent)|de quoi s'occupen?t?"
+    r"|quel(?:le)?s? (?:(?:est|sont|etait|etaient) (?:le|la|les|l'|sa|son|ses|leurs?) ?)?"
+    r"(?:role|mission|fonction|attribution|activite|tache|competence)s?"
+    r"|what (?:does|do)|what (?:is|are) (?:the|its|their) (?:role|mission|function|job)s?)\b"
+)
+
 
 def _folded(question: str) -> str:
     """Lower case, accents folded, typographic apostrophes unified."""
@@ -92,3 +101,9 @@ def has_answer_type(sentence: str, kind: str | None) -> bool:
     if kind == "number":
         text = _YEAR.sub(" ", text)
     return bool(pattern.search(fold_accents(text)))
+
+
+def framing_terms(question: str) -> tuple[str, ...]:
+    """The analyzed terms of the words that frame a question on what its subject does, or none."""
+    match = _ROLE_FRAME.search(_folded(question))
+    return tuple(analyze(match.group(0))) if match else ()
