@@ -195,6 +195,17 @@ def test_a_role_question_needs_its_subject_in_the_passage_not_its_frame() -> Non
         ),
         ("À combien s'élève l'effectif du réseau ?", "Le réseau compte 300 policiers.", False),
         ("À combien s'élève l'effectif du réseau ?", "La direction compte 300 policiers.", True),
+        # « Combien » is not answered by a sentence without a number, however well it speaks of what is counted.
+        (
+            "Combien de pays la coopération aide-t-elle ?",
+            "La coopération apporte un soutien aux pays demandeurs.",
+            True,
+        ),
+        (
+            "Quand la coopération aide-t-elle les pays ?",
+            "La coopération apporte un soutien aux pays demandeurs.",
+            False,
+        ),
         # No date or number asked: no such check.
         ("Qui dirige le réseau ?", "La direction compte 300 policiers.", False),
     ],

@@ -49,12 +49,16 @@ def weigh_evidence(
     known holds the base's terms.
     """
     terms = query.answer_terms
-    # A number answers « combien de X (en Y) » only from a sentence that speaks of X (and Y).
-    counted = all(term_matched(term, said, acronyms) for term in query.counted)
-    # A date or number whose sentence, and the one before it, say nothing of the question dates or counts another thing.
     precise = bool(terms) and query.kind in PRECISE_TYPES
-    counted = counted and not (precise and coverage(terms, around, idf, acronyms) == 0)
-    typed = precise and has_answer_type(best.sentence, query.kind) and counted
+    found = precise and has_answer_type(best.sentence, query.kind)
+    # A number answers « combien de X (en Y) » only from a sentence that holds a number and speaks of X (and Y); a date
+    # or number whose sentence, and the one before it, say nothing of the question dates or counts another thing.
+    counted = (
+        all(term_matched(term, said, acronyms) for term in query.counted)
+        and not (precise and coverage(terms, around, idf, acronyms) == 0)
+        and (found or not (precise and query.kind == "number"))
+    )
+    typed = found and counted
     return Evidence(
         coverage(query.evidence_terms, present, idf, acronyms),
         missing_known_share(query.evidence_terms, present, known, idf, acronyms),
