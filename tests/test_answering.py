@@ -154,7 +154,16 @@ def test_a_number_counts_as_evidence_only_from_a_sentence_that_speaks_of_what_is
         ("Quelles sont les missions de la DCI ?", ("quel", "mission")),
         ("Quelle est sa mission ?", ("quel", "mission")),
         ("What does the DCI do?", ("what", "do")),
-        ("Quel est l'objectif de la DCI ?", ()),
+        ("Quel est l'objectif des partenariats ?", ("quel", "object")),
+        ("Parle-moi de la DCI", ("parl",)),
+        ("Tell me about the DCI", ("tel", "about")),
+        (
+            "Quelle est la différence entre la coopération technique et la coopération opérationnelle ?",
+            ("quel", "different"),
+        ),
+        ("Quels sont les objectifs de la DCI en matière de cybersécurité ?", ("quel", "object", "matier")),
+        ("Que sait-on au sujet des ambassades ?", ("sujet",)),
+        ("Quel est le but de la DCI ?", ()),
         ("Qui fait quoi ?", ()),
         ("Combien de missions la DCI mène-t-elle ?", ()),
     ],
@@ -170,6 +179,10 @@ def test_a_role_question_needs_its_subject_in_the_passage_not_its_frame() -> Non
         assert found.answered and found.evidence.matched == 1.0, question
     # The frame is left out, not the rest: what the passage does not name still weighs.
     assert not answer("Quel est le rôle de la DCI contre la piraterie en Afrique ?", passages).answered
+    assert answer("Parle-moi de la cohérence des actions", passages).evidence.matched == 1.0
+    # « en matière de » only says what follows is the subject: the passage's own « en matière de » proves nothing.
+    governance = [passage("La DCI agit en matière de gouvernance.")]
+    assert answer("Que fait la DCI en matière de cybersécurité ?", governance, threshold=-1).evidence.matched == 0.5
     assert not answer("Quel est le rôle du préfet ?", passages).answered
 
 

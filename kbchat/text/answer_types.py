@@ -57,14 +57,20 @@ _COUNTED = re.compile(
     r"(?: (?:(?:en|de|du|des|pour|in|of|for) (?:la |le |les |l')?|d'|de l')([a-z-]{3,}))?"
 )
 
-# The words that frame a question on what its subject does (« Quel est le rôle de la DCI ? », « Que fait-elle ? »):
-# any sentence on the subject answers it, so a passage need not hold them.
+# The words that frame a question on what its subject does or is for (« Quel est le rôle de la DCI ? », « Que
+# fait-elle ? », « Parle-moi de… », « Quelle différence entre… »): any sentence on the subject answers it, so a
+# passage need not hold them.
 _ROLE_FRAME = re.compile(
     r"^\s*(?:que (?:fait|font)|a quoi (?:sert|servent)|de quoi s'occupen?t?"
     r"|quel(?:le)?s? (?:(?:est|sont|etait|etaient) (?:le|la|les|l'|sa|son|ses|leurs?) ?)?"
-    r"(?:role|mission|fonction|attribution|activite|tache|competence)s?"
-    r"|what (?:does|do)|what (?:is|are) (?:the|its|their) (?:role|mission|function|job)s?)\b"
+    r"(?:role|mission|fonction|attribution|activite|tache|competence|objectif|finalite)s?"
+    r"|(?:quelle est la |quelles sont les |quelles? )?differences?(?: entre)?"
+    r"|(?:parle|parlez|presente|presentez|explique|expliquez)(?:-moi|-nous)?(?: de)?"
+    r"|what (?:does|do)|tell me about"
+    r"|what (?:is|are) (?:the|its|their) (?:role|mission|function|job|purpose|aim|goal)s?)\b"
 )
+# Phrases that only say what the question is about (« en matière de cybersécurité »): its subject follows them.
+_ABOUT = re.compile(r"\b(?:en matiere d|au sujet d|a propos d|en ce qui concerne)")
 
 
 def _folded(question: str) -> str:
@@ -104,6 +110,8 @@ def has_answer_type(sentence: str, kind: str | None) -> bool:
 
 
 def framing_terms(question: str) -> tuple[str, ...]:
-    """The analyzed terms of the words that frame a question on what its subject does, or none."""
-    match = _ROLE_FRAME.search(_folded(question))
-    return tuple(analyze(match.group(0))) if match else ()
+    """The analyzed terms of the words that frame a question (its role frame, « en matière de »…), or none."""
+    folded = _folded(question)
+    match = _ROLE_FRAME.search(folded)
+    framing = [match.group(0)] if match else []
+    return tuple(t for phrase in framing + _ABOUT.findall(folded) for t in analyze(phrase))
