@@ -68,7 +68,7 @@ class Query:
     capitalized: tuple[str, ...]
     numbers: tuple[str, ...]
     answer_terms: tuple[str, ...]
-    evidence_terms: tuple[str, ...]  # the answer terms a passage must hold, without those of a role frame
+    evidence_terms: tuple[str, ...]  # the answer terms a passage must hold: without the framing ones
     context_terms: tuple[str, ...]
     kind: str | None
     counted: tuple[str, ...]

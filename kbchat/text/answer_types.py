@@ -60,8 +60,8 @@ _COUNTED = re.compile(
 # The words that frame a question on what its subject does or is for (« Quel est le rôle de la DCI ? », « Que
 # fait-elle ? », « Parle-moi de… », « Quelle différence entre… »): any sentence on the subject answers it, so a
 # passage need not hold them.
-_ROLE_FRAME = re.compile(
-    r"^\s*(?:que (?:fait|font)|a quoi (?:sert|servent)|de quoi s'occupen?t?"
+_FRAME = re.compile(
+    r"^\s*(?:que (?:fait|font)|a quoi (?:sert|servent)|de quoi s'occupe(?:nt)?"
     r"|quel(?:le)?s? (?:(?:est|sont|etait|etaient) (?:le|la|les|l'|sa|son|ses|leurs?) ?)?"
     r"(?:role|mission|fonction|attribution|activite|tache|competence|objectif|finalite)s?"
     r"|(?:quelle est la |quelles sont les |quelles? )?differences?(?: entre)?"
@@ -112,6 +112,6 @@ def has_answer_type(sentence: str, kind: str | None) -> bool:
 def framing_terms(question: str) -> tuple[str, ...]:
     """The analyzed terms of the words that frame a question (its role frame, « en matière de »…), or none."""
     folded = _folded(question)
-    match = _ROLE_FRAME.search(folded)
+    match = _FRAME.search(folded)
     framing = [match.group(0)] if match else []
     return tuple(t for phrase in framing + _ABOUT.findall(folded) for t in analyze(phrase))
