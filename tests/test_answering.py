@@ -144,6 +144,16 @@ def test_a_number_counts_as_evidence_only_from_a_sentence_that_speaks_of_what_is
     assert not answer("Combien de policiers compte la DCI ?", passages, threshold=-1).evidence.uncounted
 
 
+def test_a_follow_up_quotes_no_sentence_that_only_answers_the_earlier_question() -> None:
+    passages = [passage("La DCI a été créée en 2010. Son réseau compte 18 experts en sécurité civile.")]
+    query = analyze_question("Et combien d'experts ?", ["Quand la DCI a-t-elle été créée ?"], {})
+    found = compose_answer(query, passages, idf, {}, DEFAULT_POLICY)
+    assert found.answered and "18 experts" in found.answer and "2010" not in found.answer
+    # A sentence that holds one of the follow-up's own terms may still join the best one.
+    query = analyze_question("Et combien d'experts en 2010 ?", ["Quand la DCI a-t-elle été créée ?"], {})
+    assert "2010" in compose_answer(query, passages, idf, {}, DEFAULT_POLICY).answer
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

@@ -91,7 +91,7 @@ def compose_answer(
     evidence = weigh_evidence(query, best, profile.term_set, said, around, idf, acronyms, known)
     if evidence.value(policy) < policy.refusal_threshold:
         return refusal(topics, passages, evidence)
-    chosen = choose_sentences(best, scored, policy)
+    chosen = choose_sentences(best, scored, policy, follow_up=bool(query.context))
     text, quoted = cite(chosen, query.answer_terms, policy.max_chars)
     others = [p for i, p in enumerate(passages) if i not in quoted][: max(0, policy.top_k - len(quoted))]
     sources = [source_of(passages[i], tuple(pieces)) for i, pieces in quoted.items()]

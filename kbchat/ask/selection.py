@@ -34,6 +34,7 @@ class ScoredSentence:
     sentence: str
     score: float
     meaning: float = 0.0  # cosine of the question's vector with the sentence's (0 without vectors)
+    answers: float = 0.0  # the IDF share of the question's own answer terms it holds
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,15 @@ def score_sentences(
         profile = chunk_profile(passage.chunk)
         meanings = sentence_meanings(passage, query, len(profile.sentences))
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
+            answers = coverage(query.answer_terms, present, idf, acronyms)
             score = (
-                coverage(query.answer_terms, present, idf, acronyms)
+                answers
                 + policy.context_weight * coverage(query.context_terms, present, idf, acronyms)
                 + policy.type_weight * has_answer_type(sentence, query.kind)
                 + policy.rank_weight * passage.score / top
                 + policy.meaning_weight * meanings[position]
             )
-            scored.append(ScoredSentence(index, position, sentence, score, meanings[position]))
+            scored.append(ScoredSentence(index, position, sentence, score, meanings[position], answers))
     return sorted(scored, key=lambda c: (-c.score, c.passage_index))
 
 
@@ -102,12 +104,15 @@ def is_anaphoric(sentence: str) -> bool:
     return _ANAPHORIC.match(sentence.lstrip()) is not None
 
 
-def choose_sentences(best: ScoredSentence, scored: Sequence[ScoredSentence], policy: AnswerPolicy) -> list[Quote]:
+def choose_sentences(
+    best: ScoredSentence, scored: Sequence[ScoredSentence], policy: AnswerPolicy, follow_up: bool = False
+) -> list[Quote]:
     """The sentences to quote, in the order they are shown.
 
     The best sentence and those that fit beside it whole, each scoring at least extra_min_ratio of the best; a close
     runner-up that does not fit shares the room. A sentence that opens on an anaphora comes with the sentence before
-    it when both fit, and is left out otherwise (the best sentence is kept alone).
+    it when both fit, and is left out otherwise (the best sentence is kept alone). Beside a follow-up's best sentence,
+    a sentence must hold one of the follow-up's own terms: the earlier question alone does not make it an answer.
     """
     max_chars = policy.max_chars
     at = {(c.passage_index, c.sentence_index): c for c in scored}
@@ -122,7 +127,7 @@ def choose_sentences(best: ScoredSentence, scored: Sequence[ScoredSentence], pol
         lead.insert(0, before)
     room = max_chars - sum(len(c.sentence) + 1 for c in lead) + 1 - MARKER_ROOM
     floor = policy.extra_min_ratio * best.score
-    candidates = [c for c in scored if c.score >= floor]
+    candidates = [c for c in scored if c.score >= floor and (c.answers > 0 or not follow_up)]
     more = _more_sentences(lead, candidates, antecedent, room, policy)
     quoted = {c.sentence for c in lead}
     runner_up = next((c for c in candidates if c.sentence not in quoted and not is_anaphoric(c.sentence)), None)
