@@ -27,6 +27,8 @@ VARIANTS: dict[str, dict[str, object]] = {
     "two sentences": {"answer_max_sentences": 2},
     "one sentence": {"answer_max_sentences": 1},
     "no room sharing": {"answer_share_ratio": math.inf},
+    "no meaning": {"answer_meaning_weight": 0.0},
+    "meaning 0.5": {"answer_meaning_weight": 0.5},
     "meaning 1": {"answer_meaning_weight": 1.0},
     "meaning 2": {"answer_meaning_weight": 2.0},
     "meaning 4": {"answer_meaning_weight": 4.0},

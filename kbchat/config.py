@@ -25,6 +25,7 @@ class EncoderDefaults:
 
     engine: str
     dense_weight: float
+    answer_meaning_weight: float  # of the sentence's cosine to the question, less the best sentence's, in choosing
     evidence_meaning_weight: float
     evidence_meaning_floor: float
     pooled_sentences: bool  # sentence vectors pooled from the chunk's pass, or each sentence encoded alone
@@ -32,8 +33,8 @@ class EncoderDefaults:
 
 # e5 runs in fp32 (int8 costs it more than MiniLM, README « Encoders ») and encodes each sentence alone.
 ENCODER_DEFAULTS = {
-    BUNDLED_E5: EncoderDefaults("onnx", 0.4, 8.0, 0.88, False),
-    BUNDLED_MODEL: EncoderDefaults("onnx-int8", 0.2, 0.0, 0.0, True),
+    BUNDLED_E5: EncoderDefaults("onnx", 0.4, 0.5, 8.0, 0.88, False),
+    BUNDLED_MODEL: EncoderDefaults("onnx-int8", 0.2, 0.0, 0.0, 0.0, True),
 }
 
 
@@ -120,7 +121,7 @@ class Settings:
     index_dir: Path = PROJECT_ROOT / "embeddings"
     data_dir: Path = PROJECT_ROOT / "data"
     embedding_model: str = DEFAULT_MODEL
-    encoder_engine: str = ""  # unset, it and the dense and evidence-meaning weights take ENCODER_DEFAULTS
+    encoder_engine: str = ""  # unset, it and the dense and meaning weights take ENCODER_DEFAULTS
     chunk_tokens: int = 256
     bm25_k1: float = 0.9
     bm25_b: float = 0.4
@@ -144,7 +145,7 @@ class Settings:
     answer_prefer_typed: bool = True
     answer_typed_min_ratio: float = 0.5
     answer_share_ratio: float = 0.9
-    answer_meaning_weight: float = 0.0
+    answer_meaning_weight: float | None = None
     answer_lead_with_best: bool = True
     answer_extra_min_ratio: float = 0.5
     evidence_meaning_weight: float | None = None
@@ -239,16 +240,8 @@ class Settings:
         """The language-model backend, or None for the extractive answerer."""
         if not self.llm:
             return None
-        return LlmConfig(
-            self.llm.strip().lower(),
-            self.llm_base_url,
-            self.llm_model,
-            self.llm_api_key,
-            self.llm_timeout,
-            self.llm_max_tokens,
-            self.llm_temperature,
-            self.llm_stream,
-        )
+        # Each field but the backend is the setting llm_<field>.
+        return LlmConfig(self.llm.strip().lower(), *(getattr(self, f"llm_{f.name}") for f in fields(LlmConfig)[1:]))
 
     @property
     def answer_policy(self) -> AnswerPolicy:
@@ -266,7 +259,7 @@ class Settings:
             context_weight=self.followup_context_weight,
             typed_min_ratio=self.answer_typed_min_ratio,
             share_ratio=self.answer_share_ratio,
-            meaning_weight=self.answer_meaning_weight,
+            meaning_weight=_given(self.answer_meaning_weight, self.encoder.answer_meaning_weight),
             lead_with_best=self.answer_lead_with_best,
             extra_min_ratio=self.answer_extra_min_ratio,
             evidence_meaning_weight=_given(self.evidence_meaning_weight, self.encoder.evidence_meaning_weight),

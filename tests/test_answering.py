@@ -12,7 +12,7 @@ from kbchat.ask.answering import REFUSAL_MESSAGE, compose_answer
 from kbchat.ask.citations import citations_grounded, densest_window, trim_to
 from kbchat.ask.query import analyze_question
 from kbchat.ask.retrieval import Passage
-from kbchat.ask.selection import share_room
+from kbchat.ask.selection import score_sentences, share_room
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
 from kbchat.text.answer_types import counted_terms, framing_terms, has_answer_type, question_type
@@ -476,6 +476,24 @@ def test_meaning_chooses_and_backs_a_paraphrase_that_shares_no_word() -> None:
     assert given.evidence.meaning == pytest.approx(1.0)
     without = compose_answer(query, passages, idf, {}, replace(policy, meaning_weight=0.0, evidence_meaning_weight=0.0))
     assert not without.answered
+
+
+@pytest.mark.parametrize(
+    ("weight", "expected"),
+    [
+        # Only the sentence closest to the question keeps its score; the others lose weight × their shortfall.
+        (0.0, [1.8, 1.8, 1.8]),
+        (0.5, [1.8, 1.55, 1.45]),
+        (2.0, [1.8, 0.8, 0.4]),
+    ],
+)
+def test_meaning_counts_below_the_closest_sentence(weight: float, expected: list[float]) -> None:
+    text = "La DCI coopère. La DCI forme. Autre phrase."  # each holds the title's « DCI »: 1 + rank 0.8
+    query = replace(analyze_question("La DCI ?", [], {}), vector=np.asarray([0.0, 1.0]))
+    rows = [[(1 - c**2) ** 0.5, c] for c in (1.0, 0.5, 0.3)]  # unit vectors at these cosines to the question
+    policy = AnswerPolicy(meaning_weight=weight)
+    scored = score_sentences(query, [vectors_passage(text, rows)], idf, {}, policy)
+    assert [round(c.score, 6) for c in sorted(scored, key=lambda c: c.sentence_index)] == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(

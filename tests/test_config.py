@@ -20,7 +20,8 @@ def test_unset_encoder_settings_take_the_encoders_measured_values(model: str) ->
     settings = Settings.from_env(env={"KBCHAT_EMBEDDING_MODEL": model})
     assert settings.engine == measured.engine and settings.retrieval.weights.dense == measured.dense_weight
     policy = settings.answer_policy
-    assert (policy.evidence_meaning_weight, policy.evidence_meaning_floor) == (
+    assert (policy.meaning_weight, policy.evidence_meaning_weight, policy.evidence_meaning_floor) == (
+        measured.answer_meaning_weight,
         measured.evidence_meaning_weight,
         measured.evidence_meaning_floor,
     )

@@ -140,6 +140,7 @@ def test_llm_settings() -> None:
         5.0,
         False,
     )
+    assert config.api_key == "secret" and config.base_url == Settings().llm_base_url
     assert "secret" not in repr(config) and "secret" not in repr(Settings.from_env(env))
     assert Settings.from_env({}).llm_config is None
     with pytest.raises(ConfigError, match="KBCHAT_LLM_MODEL"):

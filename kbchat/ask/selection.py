@@ -57,22 +57,28 @@ def score_sentences(
     acronyms: Mapping[str, list[str]],
     policy: AnswerPolicy,
 ) -> list[ScoredSentence]:
-    """Every sentence of the passages, best answer first (a follow-up's earlier question counts a little)."""
+    """Every sentence of the passages, best answer first (a follow-up's earlier question counts a little).
+
+    Meaning counts as the sentence's cosine to the question less the closest sentence's: it ranks the sentences
+    without lifting them all towards the best one, which would let more of them in beside it.
+    """
     top = max((p.score for p in passages), default=1.0) or 1.0
+    profiles = [chunk_profile(p.chunk) for p in passages]
+    meanings = [sentence_meanings(p, query, len(f.sentences)) for p, f in zip(passages, profiles, strict=True)]
+    closest = max((m for row in meanings for m in row), default=0.0)
     scored: list[ScoredSentence] = []
-    for index, passage in enumerate(passages):
-        profile = chunk_profile(passage.chunk)
-        meanings = sentence_meanings(passage, query, len(profile.sentences))
+    for index, (passage, profile) in enumerate(zip(passages, profiles, strict=True)):
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
             answers = coverage(query.answer_terms, present, idf, acronyms)
+            meaning = meanings[index][position]
             score = (
                 answers
                 + policy.context_weight * coverage(query.context_terms, present, idf, acronyms)
                 + policy.type_weight * has_answer_type(sentence, query.kind)
                 + policy.rank_weight * passage.score / top
-                + policy.meaning_weight * meanings[position]
+                + policy.meaning_weight * (meaning - closest)
             )
-            scored.append(ScoredSentence(index, position, sentence, score, meanings[position], answers))
+            scored.append(ScoredSentence(index, position, sentence, score, meaning, answers))
     return sorted(scored, key=lambda c: (-c.score, c.passage_index))
 
 
