@@ -340,14 +340,20 @@ def test_acronym_phrases_are_kept_and_an_older_index_gains_them_once(settings: S
     assert current_snapshot(settings.index_dir) == published  # then a no-op again
 
 
-def test_an_older_snapshot_is_searched_as_broadly_and_left_as_it_is(dci_copy: Settings) -> None:
-    from conftest import digest
-
-    folder = current_snapshot(dci_copy.index_dir)
+def narrow_search(settings: Settings) -> Path:
+    """Set the snapshot's graph-search breadth back to Chroma's default, as in snapshots written before EF_SEARCH."""
+    folder = current_snapshot(settings.index_dir)
     assert folder is not None
     client = dense_store.embedded_client(folder / "chroma")
     client.get_collection(dense_store.COLLECTION).modify(configuration={"hnsw": {"ef_search": 100}})
     client.close()
+    return folder
+
+
+def test_an_older_snapshot_is_searched_as_broadly_and_left_as_it_is(dci_copy: Settings) -> None:
+    from conftest import digest
+
+    folder = narrow_search(dci_copy)
     before = digest(folder)
     kb = open_knowledge_base(dci_copy)
     try:
@@ -356,3 +362,31 @@ def test_an_older_snapshot_is_searched_as_broadly_and_left_as_it_is(dci_copy: Se
     finally:
         kb.close()
     assert digest(folder) == before
+
+
+@pytest.mark.parametrize(("refusals", "breadth"), [(1, dense_store.EF_SEARCH), (dense_store.WIDEN_ATTEMPTS, 100)])
+def test_a_locked_widening_is_tried_again_and_never_stops_serving(
+    dci_copy: Settings, monkeypatch: pytest.MonkeyPatch, refusals: int, breadth: int
+) -> None:
+    from chromadb.api.models.Collection import Collection
+    from chromadb.errors import InternalError
+
+    narrow_search(dci_copy)
+    modify, calls = Collection.modify, []
+
+    def locked_at_first(self: Collection, **changes: object) -> None:
+        """Chroma's answer seen once in about 130 opens, for the first refusals calls; then the real change."""
+        calls.append(changes)
+        if len(calls) <= refusals:
+            raise InternalError("Database error: error returned from database: (code: 5) database is locked")
+        modify(self, **changes)
+
+    monkeypatch.setattr(Collection, "modify", locked_at_first)
+    kb = open_knowledge_base(dci_copy)
+    try:
+        assert kb.indexes.dense.search_breadth == breadth and len(calls) == min(
+            refusals + 1, dense_store.WIDEN_ATTEMPTS
+        )
+        assert kb.ask("En quelle année la DCI a-t-elle été créée ?").answered
+    finally:
+        kb.close()

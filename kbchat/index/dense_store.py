@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ COPY_BATCH = 1000  # records read and written per request when a snapshot's coll
 # top 50, and two opens of one snapshot disagreed on a quarter of the questions; at 500, 0.02 % and none (README).
 EF_SEARCH = 500
 HNSW = {"space": "cosine", "ef_search": EF_SEARCH}
+WIDEN_ATTEMPTS = 3
 
 
 def embedded_client(path: Path) -> Any:
@@ -82,9 +84,20 @@ class DenseStore:
         return int((self.store._collection.configuration_json.get("hnsw") or {}).get("ef_search", 0))
 
     def widen_search(self) -> None:
-        """Search a snapshot written before EF_SEARCH as broadly (the configuration is changed in place)."""
-        if self.search_breadth < EF_SEARCH:
-            self.store._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        """Search a snapshot written before EF_SEARCH as broadly (the configuration is changed in place).
+
+        Chroma once answered « database is locked » to this change on a fresh private copy (once in about 130 opens):
+        the change is tried again, and a snapshot it never reaches is served at its own breadth rather than not at all.
+        """
+        from chromadb.errors import ChromaError
+
+        for attempt in range(WIDEN_ATTEMPTS):
+            if self.search_breadth >= EF_SEARCH:
+                return
+            try:
+                self.store._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+            except ChromaError:
+                time.sleep(0.1 * (attempt + 1))
 
     def add(self, chunks: Sequence[Chunk]) -> None:
         """Embed and store chunks under their ids, and each of their sentences under the chunk's id and its position.
