@@ -25,7 +25,7 @@ class EncoderDefaults:
 
     engine: str
     dense_weight: float
-    answer_meaning_weight: float  # of the sentence's cosine to the question, less the best sentence's, in choosing
+    answer_meaning_weight: float  # in sentence choice: of the cosine to the question, less the closest sentence's
     evidence_meaning_weight: float
     evidence_meaning_floor: float
     pooled_sentences: bool  # sentence vectors pooled from the chunk's pass, or each sentence encoded alone

@@ -86,8 +86,8 @@ class DenseStore:
     def widen_search(self) -> None:
         """Search a snapshot written before EF_SEARCH as broadly (the configuration is changed in place).
 
-        Chroma once answered « database is locked » to this change on a fresh private copy (once in about 130 opens):
-        the change is tried again, and a snapshot it never reaches is served at its own breadth rather than not at all.
+        Chroma answered « database is locked » to this change on a fresh private copy once in about 130 opens: the
+        change is tried again, and a snapshot it never reaches is served at its own breadth rather than not at all.
         """
         from chromadb.errors import ChromaError
 
