@@ -2,7 +2,7 @@
 
 import pytest
 
-from kbchat.ask.query import analyze_question, is_follow_up, retrieval_context
+from kbchat.ask.query import analyze_question, earlier_questions, is_follow_up
 
 
 @pytest.mark.parametrize(
@@ -26,10 +26,44 @@ def test_is_follow_up(question: str, expected: bool) -> None:
     assert is_follow_up(question) is expected
 
 
-def test_retrieval_context() -> None:
-    assert retrieval_context("Et combien d'experts ?", ["A ?", "Le réseau ?"]) == "Le réseau ?"
-    assert retrieval_context("Et combien d'experts ?", []) == ""
-    assert retrieval_context("Quel est le budget de la DCI ?", ["Le réseau ?"]) == ""
+@pytest.mark.parametrize(
+    ("question", "history", "expected"),
+    [
+        ("Et combien d'experts ?", ["Le budget de la DCI ?", "Le réseau ?"], ("Le réseau ?", "Le budget de la DCI ?")),
+        (
+            "Et combien d'experts ?",
+            ["Quand la DCI est-elle née ?", "Le réseau ?"],
+            ("Le réseau ?", "Quand la DCI est-elle née ?"),
+        ),
+        # A complete question ends the chain: what came before it is another subject.
+        ("Et combien d'experts ?", ["Quand ?", "Quel est le réseau de la DCI ?"], ("Quel est le réseau de la DCI ?",)),
+        (
+            "Où sont-ils affectés ?",
+            ["Combien d'experts ?", "Et de policiers ?"],
+            ("Et de policiers ?", "Combien d'experts ?"),
+        ),
+        ("Et alors ?", ["Un ?", "Deux ?", "Trois ?", "Quatre ?"], ("Quatre ?", "Trois ?", "Deux ?")),  # MAX_CHAIN back
+        ("Et combien d'experts ?", [], ()),
+        ("Quel est le budget de la DCI ?", ["Le réseau ?"], ()),
+    ],
+)
+def test_earlier_questions(question: str, history: list[str], expected: tuple[str, ...]) -> None:
+    assert earlier_questions(question, history) == expected
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_first_subject() -> None:
+    history = ["Combien d'experts en sécurité civile compte la DCI ?", "Et de policiers ?"]
+    query = analyze_question("Où sont-ils affectés ?", history, {})
+    assert query.answer_terms == ("affect",) and query.context_terms == (
+        "polici",
+        "expert",
+        "securit",
+        "civil",
+        "compt",
+        "dci",
+    )
+    assert query.term_runs == (("affect",), ("polici",), ("expert", "securit", "civil", "compt", "dci"))
+    assert query.text == "Où sont-ils affectés ? Où sont-ils affectés ? Et de policiers ? " + history[0]
 
 
 def test_a_follow_up_is_analyzed_with_its_earlier_question() -> None:

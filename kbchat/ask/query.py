@@ -21,6 +21,7 @@ _INVERSION = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)\b", re.IGNORECASE)
 FOLLOW_UP_OPENERS = ("et ", "and ", "aussi", "puis ", "alors ")
 MAX_FOLLOW_UP_TERMS = 2
 FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
+MAX_CHAIN = 3  # the most earlier questions a chain of follow-ups reaches back over
 _CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
 _NAMED = re.compile(rf"{_CAPITALIZED.pattern}|\b[A-Z]{{2,}}\b")  # a proper name, or an acronym anywhere
 _NUMBER = re.compile(r"\d+")
@@ -38,20 +39,28 @@ def is_follow_up(question: str) -> bool:
     return len(analyze_query(plain)) <= MAX_FOLLOW_UP_TERMS - 1 and not _NAMED.search(plain)
 
 
-def retrieval_context(question: str, previous_questions: Sequence[str]) -> str:
-    """The earlier question a follow-up needs for retrieval, or '' for a standalone question."""
-    if previous_questions and is_follow_up(question):
-        return previous_questions[-1]
-    return ""
+def earlier_questions(question: str, previous_questions: Sequence[str]) -> tuple[str, ...]:
+    """The earlier questions a follow-up leans on, nearest first: the one before, and further back while each leans.
+
+    « Combien d'experts ? », « Et de policiers ? », « Où sont-ils affectés ? »: the third needs the first two.
+    """
+    if not previous_questions or not is_follow_up(question):
+        return ()
+    chain = [previous_questions[-1]]
+    for earlier in reversed(previous_questions[-MAX_CHAIN:-1]):
+        if not is_follow_up(chain[-1]):
+            break
+        chain.append(earlier)
+    return tuple(chain)
 
 
 @dataclass(frozen=True)
 class Query:
     """A question analyzed once: what retrieval, reranking and answer selection each read of it.
 
-    For a follow-up, the earlier question (context) joins the question in every ranking, the question's own words
-    weighing FOLLOW_UP_WEIGHT times as much: repeated in terms, ngrams and surface, boosted in word_weights, and
-    repeated in text, which the encoder reads. Runs keep the two apart, so no word pair straddles them.
+    For a follow-up, the earlier questions it leans on (context) join the question in every ranking, the question's
+    own words weighing FOLLOW_UP_WEIGHT times as much: repeated in terms, ngrams and surface, boosted in word_weights,
+    and repeated in text, which the encoder reads. Runs keep the questions apart, so no word pair straddles two.
     The vector and the weighted words are filled in by the retriever, which holds the encoders.
     """
 
@@ -83,11 +92,11 @@ class Query:
 
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:
     """Analyze a question, with the previous question when it is a follow-up."""
-    context = retrieval_context(question, history)
-    parts = (question, context) if context else (question,)
+    parts = (question, *earlier_questions(question, history))
+    context = " ".join(parts[1:])
     repeat = FOLLOW_UP_WEIGHT if context else 1
     analyzed = [tuple(analyze_query(part)) for part in parts]
-    own_terms, context_terms = analyzed[0], (analyzed[1] if context else ())
+    own_terms, context_terms = analyzed[0], sum(analyzed[1:], ())
     term_runs = tuple(
         tuple(expand_query_terms(part, list(a), acronyms)) for part, a in zip(parts, analyzed, strict=True)
     )
@@ -102,7 +111,10 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         context=context,
         text=" ".join([question] * repeat + list(parts[1:])),
         terms=term_runs[0] * repeat + sum(term_runs[1:], ()),
-        ngrams=tuple(analyze_ngrams(question, QUERY_STOPWORDS) * repeat + analyze_ngrams(context, QUERY_STOPWORDS)),
+        ngrams=tuple(
+            analyze_ngrams(question, QUERY_STOPWORDS) * repeat
+            + [g for part in parts[1:] for g in analyze_ngrams(part, QUERY_STOPWORDS)]
+        ),
         words=tuple(words),
         word_weights=tuple(float(repeat) if w in own_words else 1.0 for w in words),
         term_runs=term_runs,
