@@ -73,6 +73,7 @@ def test_question_type(question: str, expected: str | None) -> None:
         ("Jusqu’en 1900, rien ne changea.", "number", False),
         ("Le traité de 1648 fut signé.", "number", True),  # a year without « en », « depuis »… may be a figure
         ("Il a une fille.", "number", False),
+        ("Elle comprend des dizaines de milliers de personnes.", "number", True),  # plural number words count too
         ("Créée en 2010, la DCI agit.", "date", True),
         ("Ils sont affectés à Paris.", "place", True),
         ("La DCI agit.", None, False),

@@ -10,7 +10,7 @@ PRECISE_TYPES = ("date", "number")
 # « un », « une » are left out: mostly articles, they would make nearly every sentence hold a number.
 _NUMBER_WORDS = (
     r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante"
-    r"|cent|cents|mille|million|millions|milliard|milliards|dizaine|centaine|douzaine)"
+    r"|cent|cents|mille|milliers?|millions?|milliards?|dizaines?|centaines?|douzaines?)"
 )
 _MONTHS = r"(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)"
 # « Dans quel X » asks where, or in which named thing (a book, a theatre), unless X is an aim, a field or a frame.
