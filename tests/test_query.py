@@ -30,11 +30,6 @@ def test_is_follow_up(question: str, expected: bool) -> None:
     ("question", "history", "expected"),
     [
         ("Et combien d'experts ?", ["Le budget de la DCI ?", "Le réseau ?"], ("Le réseau ?", "Le budget de la DCI ?")),
-        (
-            "Et combien d'experts ?",
-            ["Quand la DCI est-elle née ?", "Le réseau ?"],
-            ("Le réseau ?", "Quand la DCI est-elle née ?"),
-        ),
         # A complete question ends the chain: what came before it is another subject.
         ("Et combien d'experts ?", ["Quand ?", "Quel est le réseau de la DCI ?"], ("Quel est le réseau de la DCI ?",)),
         (
@@ -54,14 +49,8 @@ def test_earlier_questions(question: str, history: list[str], expected: tuple[st
 def test_a_follow_up_of_a_follow_up_keeps_the_first_subject() -> None:
     history = ["Combien d'experts en sécurité civile compte la DCI ?", "Et de policiers ?"]
     query = analyze_question("Où sont-ils affectés ?", history, {})
-    assert query.answer_terms == ("affect",) and query.context_terms == (
-        "polici",
-        "expert",
-        "securit",
-        "civil",
-        "compt",
-        "dci",
-    )
+    assert query.answer_terms == ("affect",)
+    assert query.context_terms == ("polici", "expert", "securit", "civil", "compt", "dci")
     assert query.term_runs == (("affect",), ("polici",), ("expert", "securit", "civil", "compt", "dci"))
     assert query.text == "Où sont-ils affectés ? Où sont-ils affectés ? Et de policiers ? " + history[0]
 

@@ -14,7 +14,7 @@ RANKED_FOR_EVALUATION = 10
 
 
 def answer_question(retriever: Retriever, question: str, history: Sequence[str], policy: AnswerPolicy) -> Answer:
-    """Retrieve for the question, with the previous question when it is a follow-up, and compose the answer."""
+    """Retrieve for the question, with the earlier questions it leans on when a follow-up, and compose the answer."""
     query = retriever.analyze(question, history)
     ranked = retriever.search(query, RANKED_FOR_EVALUATION)
     indexes = retriever.indexes

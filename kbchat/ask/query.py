@@ -91,7 +91,7 @@ class Query:
 
 
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:
-    """Analyze a question, with the previous question when it is a follow-up."""
+    """Analyze a question, with the earlier questions it leans on when it is a follow-up."""
     parts = (question, *earlier_questions(question, history))
     context = " ".join(parts[1:])
     repeat = FOLLOW_UP_WEIGHT if context else 1
