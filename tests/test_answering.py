@@ -16,7 +16,7 @@ from kbchat.ask.selection import score_sentences, share_room
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
 from kbchat.text.answer_types import counted_terms, framing_terms, has_answer_type, question_type
-from kbchat.text.matching import coverage, missing_known_share
+from kbchat.text.matching import coverage, extended, missing_known_share
 
 DEFAULT_POLICY = AnswerPolicy()
 
@@ -508,3 +508,28 @@ def test_the_best_sentence_leads_the_answer(lead: bool, expected: str) -> None:
     passages = [passage("Sans rapport. La DCI coopère avec la police.")]
     policy = AnswerPolicy(lead_with_best=lead, share_ratio=float("inf"))
     assert answer("Avec qui la DCI coopère-t-elle ?", passages, policy=policy).answer == expected
+
+
+@pytest.mark.parametrize(
+    ("terms", "present", "expected"),
+    [
+        (["europ"], {"europeen", "affair"}, {"europ"}),  # « Europe » in « européennes »
+        (["directeur"], {"direct"}, set()),  # a longer question stem is not shortened: « directeur », « direction »
+        (["port"], {"portugal"}, set()),  # too short to name the same thing
+        (["europ", "affair"], {"europ", "affair"}, set()),  # held as such: not an extension
+    ],
+)
+def test_extended(terms: list[str], present: set[str], expected: set[str]) -> None:
+    assert extended(terms, frozenset(present)) == expected
+
+
+def test_a_term_held_in_a_longer_form_backs_the_answer() -> None:
+    text = "Elle coordonne les affaires européennes du ministère."
+    answer = compose_answer(
+        analyze_question("Quels dossiers en Europe ?", [], {}), [passage(text)], idf, {}, DEFAULT_POLICY
+    )
+    assert answer.answered and answer.evidence.matched == pytest.approx(0.5), answer.evidence
+    asked = compose_answer(
+        analyze_question("Quels dossiers au directeur ?", [], {}), [passage(text)], idf, {}, DEFAULT_POLICY
+    )
+    assert not asked.answered

@@ -12,7 +12,7 @@ from kbchat.ask.selection import ScoredSentence, best_sentence, choose_sentences
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import chunk_profile
 from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
-from kbchat.text.matching import coverage, missing_known_share, term_matched
+from kbchat.text.matching import coverage, extended, missing_known_share, term_matched
 
 if TYPE_CHECKING:
     from kbchat.ask.retrieval import Passage
@@ -37,7 +37,7 @@ def refusal(topics: Sequence[str], passages: Sequence[Passage] = (), evidence: E
 def weigh_evidence(
     query: Query,
     best: ScoredSentence,
-    present: Container[str],
+    present: frozenset[str],
     said: Container[str],
     around: Container[str],
     idf: Callable[[str], float],
@@ -46,7 +46,8 @@ def weigh_evidence(
 ) -> Evidence:
     """The evidence of the best sentence (its terms said, with the sentence before around, its passage's present).
 
-    known holds the base's terms.
+    known holds the base's terms. A question term the passage holds only in a longer form (« Europe », « européennes »)
+    counts as present.
     """
     terms = query.answer_terms
     precise = bool(terms) and query.kind in PRECISE_TYPES
@@ -59,6 +60,7 @@ def weigh_evidence(
         and (found or not (precise and query.kind == "number"))
     )
     typed = found and counted
+    present |= extended(query.evidence_terms, present)
     return Evidence(
         coverage(query.evidence_terms, present, idf, acronyms),
         missing_known_share(query.evidence_terms, present, known, idf, acronyms),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
+
+MIN_EXTENDED = 5  # a stem this long names what a longer stem it begins names too (« europ », « europeen »)
 
 
 def term_matched(term: str, present: Container[str], acronyms: Mapping[str, list[str]]) -> bool:
@@ -35,6 +37,17 @@ def missing_known_share(
 ) -> float:
     """IDF-weighted share of the question's terms that the text lacks but the knowledge base contains."""
     return idf_share(terms, idf, lambda t: t in known and not term_matched(t, present, acronyms))
+
+
+def extended(terms: Iterable[str], present: Collection[str]) -> frozenset[str]:
+    """The terms a text holds only in a longer form: stems of MIN_EXTENDED letters or more that begin one of its stems.
+
+    A noun and its adjective stem apart (« Europe », « européennes »); a longer question stem is not shortened, since
+    « directeur » is not « direction ».
+    """
+    return frozenset(
+        t for t in terms if len(t) >= MIN_EXTENDED and t not in present and any(p.startswith(t) for p in present)
+    )
 
 
 def share(wanted: Collection[str], present: Container[str], default: float) -> float:
