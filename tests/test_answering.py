@@ -524,12 +524,7 @@ def test_extended(terms: list[str], present: set[str], expected: set[str]) -> No
 
 
 def test_a_term_held_in_a_longer_form_backs_the_answer() -> None:
-    text = "Elle coordonne les affaires européennes du ministère."
-    answer = compose_answer(
-        analyze_question("Quels dossiers en Europe ?", [], {}), [passage(text)], idf, {}, DEFAULT_POLICY
-    )
-    assert answer.answered and answer.evidence.matched == pytest.approx(0.5), answer.evidence
-    asked = compose_answer(
-        analyze_question("Quels dossiers au directeur ?", [], {}), [passage(text)], idf, {}, DEFAULT_POLICY
-    )
-    assert not asked.answered
+    passages = [passage("Elle coordonne les affaires européennes du ministère.")]
+    found = answer("Quels dossiers en Europe ?", passages)
+    assert found.answered and found.evidence.matched == pytest.approx(0.5), found.evidence
+    assert not answer("Quels dossiers au directeur ?", passages).answered
