@@ -91,13 +91,14 @@ class DenseStore:
         """
         from chromadb.errors import ChromaError
 
-        for attempt in range(WIDEN_ATTEMPTS):
+        for attempt in range(1, WIDEN_ATTEMPTS + 1):
             if self.search_breadth >= EF_SEARCH:
                 return
             try:
                 self.store._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
             except ChromaError:
-                time.sleep(0.1 * (attempt + 1))
+                if attempt < WIDEN_ATTEMPTS:  # no wait once the last attempt has failed
+                    time.sleep(0.1 * attempt)
 
     def add(self, chunks: Sequence[Chunk]) -> None:
         """Embed and store chunks under their ids, and each of their sentences under the chunk's id and its position.
