@@ -55,6 +55,8 @@ def answer(question: str, passages: list[Passage], threshold: float = 0.4, max_c
         ("Qu'est-ce que la DCI ?", "definition"),
         ("Qui dirige la DCI ?", "person"),
         ("Quel est le but des partenariats ?", None),
+        ("Depuis combien de temps la DCI existe-t-elle ?", "since"),
+        ("Combien de temps dure la mission ?", "number"),
     ],
 )
 def test_question_type(question: str, expected: str | None) -> None:
@@ -75,6 +77,11 @@ def test_question_type(question: str, expected: str | None) -> None:
         ("Il a une fille.", "number", False),
         ("Elle comprend des dizaines de milliers de personnes.", "number", True),  # plural number words count too
         ("Créée en 2010, la DCI agit.", "date", True),
+        # « Depuis combien de temps »: a date or a length of time answers, a bare count does not.
+        ("Créée en 2010, la DCI agit.", "since", True),
+        ("Le territoire est habité depuis au moins onze millénaires.", "since", True),
+        ("Il y a 20 ans, la DCI n'existait pas.", "since", True),
+        ("Près de 470 policiers sont affectés à la sécurité diplomatique.", "since", False),
         ("Ils sont affectés à Paris.", "place", True),
         ("La DCI agit.", None, False),
     ],
@@ -174,6 +181,10 @@ def test_a_follow_up_quotes_no_sentence_that_only_answers_the_earlier_question()
         ),
         ("Quels sont les objectifs de la DCI en matière de cybersécurité ?", ("quel", "object", "matier")),
         ("Que sait-on au sujet des ambassades ?", ("sujet",)),
+        ("En quoi consiste la coopération technique ?", ("quoi", "consist")),
+        ("En quoi consistent les partenariats ?", ("quoi", "consist")),
+        ("Que signifie DCI ?", ("signif",)),
+        ("Que veut dire DCI ?", ("veut", "dir")),
         ("Quel est le but de la DCI ?", ()),
         ("Qui fait quoi ?", ()),
         ("Combien de missions la DCI mène-t-elle ?", ()),

@@ -1,49 +1,6 @@
-"""Query analysis: follow-ups, and every analyzed form of a question worked out once."""
+"""Query analysis: every analyzed form of a question worked out once, follow-ups with their earlier questions."""
 
-import pytest
-
-from kbchat.ask.query import analyze_question, earlier_questions, is_follow_up
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("Et combien d'experts ?", True),
-        ("Combien sont-ils ?", True),
-        ("Où sont-elles affectées ?", True),
-        ("Combien d'experts en sécurité civile compte le réseau ?", False),
-        ("Quel est le budget de la DCI ?", False),
-        ("Quand la DCI a-t-elle été créée ?", False),
-        ("Et elle, que fait-elle ?", True),
-        ("Combien en compte-t-elle ?", True),
-        ("What does the DCI do?", False),
-        ("Que fait la DCI ?", False),
-        ("DCI ?", False),
-        ("Combien d'experts ?", True),
-    ],
-)
-def test_is_follow_up(question: str, expected: bool) -> None:
-    assert is_follow_up(question) is expected
-
-
-@pytest.mark.parametrize(
-    ("question", "history", "expected"),
-    [
-        ("Et combien d'experts ?", ["Le budget de la DCI ?", "Le réseau ?"], ("Le réseau ?", "Le budget de la DCI ?")),
-        # A complete question ends the chain: what came before it is another subject.
-        ("Et combien d'experts ?", ["Quand ?", "Quel est le réseau de la DCI ?"], ("Quel est le réseau de la DCI ?",)),
-        (
-            "Où sont-ils affectés ?",
-            ["Combien d'experts ?", "Et de policiers ?"],
-            ("Et de policiers ?", "Combien d'experts ?"),
-        ),
-        ("Et alors ?", ["Un ?", "Deux ?", "Trois ?", "Quatre ?"], ("Quatre ?", "Trois ?", "Deux ?")),  # MAX_CHAIN back
-        ("Et combien d'experts ?", [], ()),
-        ("Quel est le budget de la DCI ?", ["Le réseau ?"], ()),
-    ],
-)
-def test_earlier_questions(question: str, history: list[str], expected: tuple[str, ...]) -> None:
-    assert earlier_questions(question, history) == expected
+from kbchat.ask.query import analyze_question
 
 
 def test_a_follow_up_of_a_follow_up_keeps_the_first_subject() -> None:

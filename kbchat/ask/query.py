@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kbchat.ask.follow_ups import CAPITALIZED, earlier_questions, without_replaced
 from kbchat.ask.soft_matching import WeightedWords
 from kbchat.corpus.profiles import content_words, surface_words
 from kbchat.text.acronyms import expand_query_terms
@@ -15,43 +16,8 @@ from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
 from kbchat.text.answer_types import counted_terms, framing_terms, question_type
 
-ANAPHORA = frozenset("il elle ils elles lui eux celui-ci celle-ci ceux-ci celles-ci it they them".split())
-# Inverted subject pronouns (« a-t-elle », « sont-ils ») belong to the question's own subject.
-_INVERSION = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)\b", re.IGNORECASE)
-FOLLOW_UP_OPENERS = ("et ", "and ", "aussi", "puis ", "alors ")
-MAX_FOLLOW_UP_TERMS = 2
 FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
-MAX_CHAIN = 3  # the most earlier questions a chain of follow-ups reaches back over
-_CAPITALIZED = re.compile(r"(?<!^)\b[A-ZÀ-ÖØ-Þ][\w-]+")
-_NAMED = re.compile(rf"{_CAPITALIZED.pattern}|\b[A-Z]{{2,}}\b")  # a proper name, or an acronym anywhere
 _NUMBER = re.compile(r"\d+")
-
-
-def is_follow_up(question: str) -> bool:
-    """True when a question leans on the previous one (« Et combien d'experts ? »)."""
-    folded = fold_accents(question.strip().lower())
-    if folded.startswith(FOLLOW_UP_OPENERS):
-        return True
-    plain = _INVERSION.sub("", question)
-    if any(w in ANAPHORA for w in re.findall(r"[\w-]+", plain.lower())):
-        return True
-    # An ellipsis (« Combien d'experts ? ») names at most one thing; a question that names its subject is complete.
-    return len(analyze_query(plain)) <= MAX_FOLLOW_UP_TERMS - 1 and not _NAMED.search(plain)
-
-
-def earlier_questions(question: str, previous_questions: Sequence[str]) -> tuple[str, ...]:
-    """The earlier questions a follow-up leans on, nearest first: the one before, and further back while each leans.
-
-    « Combien d'experts ? », « Et de policiers ? », « Où sont-ils affectés ? »: the third needs the first two.
-    """
-    if not previous_questions or not is_follow_up(question):
-        return ()
-    chain = [previous_questions[-1]]
-    for earlier in reversed(previous_questions[-MAX_CHAIN:-1]):
-        if not is_follow_up(chain[-1]):
-            break
-        chain.append(earlier)
-    return tuple(chain)
 
 
 @dataclass(frozen=True)
@@ -92,7 +58,7 @@ class Query:
 
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:
     """Analyze a question, with the earlier questions it leans on when it is a follow-up."""
-    parts = (question, *earlier_questions(question, history))
+    parts = (question, *(without_replaced(question, e) for e in earlier_questions(question, history)))
     context = " ".join(parts[1:])
     repeat = FOLLOW_UP_WEIGHT if context else 1
     analyzed = [tuple(analyze_query(part)) for part in parts]
@@ -120,7 +86,7 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         term_runs=term_runs,
         surface_runs=surface_runs,
         surface=surface_runs[0] * repeat + sum(surface_runs[1:], ()),
-        capitalized=tuple(fold_accents(w.lower()) for part in parts for w in _CAPITALIZED.findall(part)),
+        capitalized=tuple(fold_accents(w.lower()) for part in parts for w in CAPITALIZED.findall(part)),
         numbers=tuple(n for part in parts for n in _NUMBER.findall(part)),
         answer_terms=answer_terms,
         evidence_terms=tuple(t for t in answer_terms if t not in framing) or answer_terms,

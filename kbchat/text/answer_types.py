@@ -6,7 +6,7 @@ import re
 
 from kbchat.text.analyzer import analyze, fold_accents
 
-PRECISE_TYPES = ("date", "number")
+PRECISE_TYPES = ("date", "since", "number")
 # « un », « une » are left out: mostly articles, they would make nearly every sentence hold a number.
 _NUMBER_WORDS = (
     r"(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|soixante"
@@ -23,6 +23,14 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|when|what year|what date)\b"
         ),
         re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTHS}|siecle|annees? \d)\b"),
+    ),
+    # « Depuis combien de temps… » is answered by a date (« Créée en 2010 ») or by a length (« onze millénaires »).
+    "since": (
+        re.compile(r"\bdepuis combien (?:de temps|d'annees|de siecles|de mois|de jours)\b"),
+        re.compile(
+            rf"\b(?:1\d{{3}}|20\d{{2}}|{_MONTHS}|siecles?"
+            rf"|(?:\d+|{_NUMBER_WORDS}) (?:ans|annees|decennies|siecles|millenaires|mois|semaines|jours))\b"
+        ),
     ),
     "number": (
         re.compile(r"\b(combien|quel nombre|quelle quantite|nombre de|how many|how much|what number)\b"),
@@ -66,6 +74,7 @@ _FRAME = re.compile(
     r"(?:role|mission|fonction|attribution|activite|tache|competence|objectif|finalite)s?"
     r"|(?:quelle est la |quelles sont les |quelles? )?differences?(?: entre)?"
     r"|(?:parle|parlez|presente|presentez|explique|expliquez)(?:-moi|-nous)?(?: de)?"
+    r"|(?:en|a) quoi consiste(?:nt)?|que (?:signifie|signifient|veut dire|veulent dire)"
     r"|what (?:does|do)|tell me about"
     r"|what (?:is|are) (?:the|its|their) (?:role|mission|function|job|purpose|aim|goal)s?)\b"
 )
