@@ -91,6 +91,15 @@ def test_refusal_looks_different(env: Settings) -> None:
     assert not app.expander
 
 
+def test_a_greeting_gets_a_reply_not_a_refusal(env: Settings) -> None:
+    app = chat(started(), "Bonjour !")
+    reply = last_answer(app)
+    assert reply.startswith("Bonjour !") and "couvre notamment" in reply
+    assert not app.info and not app.expander and not app.feedback
+    app = chat(app, "Merci, au revoir")
+    assert last_answer(app) == "Au revoir, et à bientôt !"
+
+
 def test_follow_up_uses_context(env: Settings) -> None:
     app = chat(started(), "Combien de policiers et gendarmes compte le réseau de la DCI ?")
     assert "300" in last_answer(app)

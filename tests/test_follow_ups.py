@@ -84,3 +84,10 @@ def test_a_follow_up_that_changes_subject_is_not_searched_with_the_earlier_one()
     assert query.context == "Qu'est-ce que la coopération ?"
     assert "techniqu" not in query.terms and "techniqu" not in query.context_terms
     assert "technique" not in query.text
+
+
+def test_courtesy_is_no_part_of_a_question_and_small_talk_no_earlier_question() -> None:
+    history = ["Bonjour, combien de policiers compte le réseau ?", "Merci !"]
+    query = analyze_question("Ok, et combien d'experts ?", history, {})
+    assert query.question == "et combien d'experts ?"
+    assert query.context == "combien de policiers compte le réseau ?"

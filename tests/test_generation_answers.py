@@ -115,6 +115,13 @@ def test_a_follow_up_is_condensed_before_retrieval(kb3: KnowledgeBase, llm_serve
     assert answer.generated and answer.answer == GOOD
 
 
+def test_small_talk_is_neither_condensed_nor_sent_to_the_model(kb3: KnowledgeBase, llm_server: LlmServer) -> None:
+    reply = answerer(kb3, llm_server).reply("Merci !", ["Qu'est-ce que la DCI ?"])
+    assert reply.known and not reply.refused
+    assert "".join(reply) == reply.answer.answer == "Je vous en prie. Avez-vous une autre question ?"
+    assert reply.answer.small_talk == "thanks" and llm_server.requests == []
+
+
 def test_a_failed_condensation_keeps_the_extractive_follow_up_rule(kb3: KnowledgeBase, llm_server: LlmServer) -> None:
     history = ["Combien de policiers et gendarmes compte le réseau de la DCI ?"]
     llm_server.script(Scripted(status=500), "Le réseau compte 18 experts [1].")

@@ -70,6 +70,7 @@ class Answer:
     """An answer with its sources, or a refusal (answered False); ranked holds the retrieval's passages.
 
     generated names the language model that wrote the answer ('' when quoted); note tells why it did not, if it failed.
+    small_talk names what a message that asked nothing was (a greeting…), which the reply answers without a search.
     """
 
     answer: str
@@ -79,6 +80,7 @@ class Answer:
     ranked: list[Passage] = field(default_factory=list)
     generated: str = ""
     note: str = ""
+    small_talk: str = ""
 
     @property
     def cited(self) -> list[Source]:

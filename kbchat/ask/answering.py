@@ -21,11 +21,16 @@ REFUSAL_MESSAGE = "Je n'ai pas trouvé cette information dans la base de connais
 MAX_TOPICS_IN_REFUSAL = 6
 
 
+def covered_subjects(topics: Sequence[str]) -> str:
+    """The first subjects the knowledge base covers, as one line (empty without any)."""
+    return " ; ".join(topics[:MAX_TOPICS_IN_REFUSAL])
+
+
 def refusal_text(topics: Sequence[str]) -> str:
     """The one refusal text, with the subjects the knowledge base does cover: shown, exported and stored as is."""
     if not topics:
         return REFUSAL_MESSAGE
-    covered = " ; ".join(topics[:MAX_TOPICS_IN_REFUSAL])
+    covered = covered_subjects(topics)
     return f"{REFUSAL_MESSAGE} Essayez de reformuler votre question ; la base couvre notamment : {covered}."
 
 

@@ -15,6 +15,7 @@ from kbchat.text.acronyms import expand_query_terms
 from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
 from kbchat.text.answer_types import counted_terms, framing_terms, question_type
+from kbchat.text.courtesy import small_talk, without_courtesy
 
 FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
 _NUMBER = re.compile(r"\d+")
@@ -57,7 +58,13 @@ class Query:
 
 
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:
-    """Analyze a question, with the earlier questions it leans on when it is a follow-up."""
+    """Analyze a question, with the earlier questions it leans on when it is a follow-up.
+
+    Greetings, thanks and request phrases (« Bonjour, je voudrais savoir… ») are left out, and messages that asked
+    nothing are not earlier questions.
+    """
+    question = without_courtesy(question)
+    history = [without_courtesy(h) for h in history if small_talk(h) is None]
     parts = (question, *(without_replaced(question, e) for e in earlier_questions(question, history)))
     context = " ".join(parts[1:])
     repeat = FOLLOW_UP_WEIGHT if context else 1

@@ -14,6 +14,7 @@ from kbchat.generation.backend import ChatBackend, complete, make_backend
 from kbchat.generation.prompting import answer_messages, condense_messages, standalone_question
 from kbchat.generation.verification import NOT_FRENCH, check_answer
 from kbchat.knowledge_base import KnowledgeBase
+from kbchat.text.courtesy import small_talk
 
 EXTRACTED = "voici la réponse extraite directement des documents."
 REJECTED = {NOT_FRENCH: "La réponse rédigée par le modèle n'était pas en français"}
@@ -29,8 +30,8 @@ class Reply:
 
     @classmethod
     def of(cls, answer: Answer) -> Reply:
-        """A reply already known: an extractive answer streamed word by word, or a refusal with nothing to stream."""
-        words = answer.answer.split(" ") if answer.answered else []
+        """A reply already known: an extractive answer (or small talk) streamed word by word, or a refusal."""
+        words = answer.answer.split(" ") if answer.answered or answer.small_talk else []
         reply = cls([w if i == 0 else f" {w}" for i, w in enumerate(words)], lambda _, __: answer)
         reply._answer = answer
         return reply
@@ -43,7 +44,7 @@ class Reply:
     @property
     def refused(self) -> bool:
         """True when the reply is already known to be a refusal (there is nothing to stream)."""
-        return self._answer is not None and not self._answer.answered
+        return self._answer is not None and not self._answer.answered and not self._answer.small_talk
 
     def __iter__(self) -> Iterator[str]:
         """Yield the text as the answerer writes it; a failure of the model ends the stream and decides the answer."""
@@ -128,9 +129,12 @@ class GenerativeAnswerer:
         return f"Réponses rédigées par le modèle {self.backend.name}, citations vérifiées"
 
     def standalone(self, question: str, history: Sequence[str]) -> tuple[str, Sequence[str]]:
-        """The question rewritten by the model to stand alone, or as is with its history if the model fails."""
-        if not history:
-            return question, ()
+        """The question rewritten by the model to stand alone, or as is with its history if the model fails.
+
+        A message that asks nothing (« Merci ») is not rewritten: it would become the question before it.
+        """
+        if not history or small_talk(question) is not None:
+            return question, history
         try:
             rewritten = standalone_question(complete(self.backend, condense_messages(history, question)))
         except GenerationError:

@@ -105,9 +105,11 @@ def _render_turn(turn: dict, index: int, store: FeedbackStore | None) -> None:
             st.markdown(escape_text(turn["answer"]), unsafe_allow_html=True)
             _render_origin(turn)
             _render_sources(turn)
+        elif turn.get("small_talk"):
+            st.markdown(escape_text(turn["answer"]), unsafe_allow_html=True)
         else:
             _render_refusal(turn)
-        if store is not None:
+        if store is not None and not turn.get("small_talk"):
             _render_feedback(store, index)
 
 
@@ -128,6 +130,7 @@ def _answer_turn(question: str, answer: Answer) -> dict:
         "sources": [asdict(s) for s in answer.sources],
         "generated": answer.generated,
         "note": answer.note,
+        "small_talk": answer.small_talk,
     }
 
 
@@ -141,7 +144,7 @@ def _ask(chosen: Answerer, question: str) -> None:
         if not reply.refused:
             st.write_stream(_stream(reply, STREAM_DELAY_SECONDS if reply.known else 0.0))
         turn = _answer_turn(question, reply.answer)
-        if not turn["answered"]:
+        if not turn["answered"] and not turn["small_talk"]:
             _render_refusal(turn)
     _turns().append(turn)
     st.rerun()

@@ -1,0 +1,67 @@
+"""Courtesy: the greetings, thanks and request phrases around a question, and messages that hold nothing else."""
+
+from __future__ import annotations
+
+import re
+
+_GREETINGS = r"bonjour|bonsoir|salut|coucou|hello|hi|hey|good (?:morning|afternoon|evening)"
+_THANKS = (
+    r"merci(?: beaucoup| bien| infiniment)?(?: pour (?:(?:ta|votre|cette) (?:aide|réponse|reponse)|tout))?"
+    r"|thanks|thank you"
+)
+# Said before a question in a conversation; only with a mark after them, so that no question loses its first word.
+_ACKNOWLEDGEMENTS = r"ok|okay|d'accord|très bien|tres bien|parfait|super|génial|genial|entendu|je vois|ah|oh"
+_LEADING = re.compile(
+    rf"^\s*(?:(?:(?:{_GREETINGS})(?:\s+(?:à tous|a tous|madame|monsieur|à vous|a vous))?|{_THANKS})\s*[,.!;:]*\s*"
+    rf"|(?:{_ACKNOWLEDGEMENTS})\s*[,.!;:]+\s*)+",
+    re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"^\s*(?:je (?:voudrais|souhaiterais|souhaite|aimerais|veux|cherche à|cherche a) "
+    r"(?:savoir|connaître|connaitre|comprendre|apprendre)"
+    r"|(?:pouvez|pourriez|peux|pourrais)[- ](?:vous|tu) (?:me |m'|nous )?"
+    r"(?:dire|expliquer|indiquer|préciser|preciser|rappeler|présenter|presenter)"
+    r"|(?:dites|dis)-(?:moi|nous)|(?:could|can) you tell me|i (?:would like|want) to know)\b\s*,?\s*",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"(?:\s*[,.]?\s*(?:s'il (?:vous|te) pla[iî]t|svp|stp|please|merci(?: beaucoup| d'avance| par avance)?))+"
+    r"(?=\s*[?!.]*\s*$)",
+    re.IGNORECASE,
+)
+_SMALL_TALK = {
+    "greeting": re.compile(
+        rf"^(?:{_GREETINGS}|(?:comment )?(?:ça|ca) va|comment (?:allez-vous|vas-tu)|how are you)$", re.IGNORECASE
+    ),
+    "thanks": re.compile(rf"^(?:{_THANKS})$", re.IGNORECASE),
+    "acknowledgement": re.compile(rf"^(?:{_ACKNOWLEDGEMENTS}|c'est noté|c'est note|compris)$", re.IGNORECASE),
+    "farewell": re.compile(
+        r"^(?:au revoir|bonne (?:journée|journee|soirée|soiree)|à bientôt|a bientot|à plus|bye|goodbye)$",
+        re.IGNORECASE,
+    ),
+    "help": re.compile(
+        r"^(?:aide|help|qui es-tu|qui êtes-vous|qui etes-vous|tu es qui|vous êtes qui|who are you"
+        r"|que (?:sais|peux)-tu faire|que (?:savez|pouvez)-vous faire|what can you do|comment (?:ça|ca) marche)$",
+        re.IGNORECASE,
+    ),
+}
+_ENDS = " \t\n?!.,;:…"
+
+
+def without_courtesy(question: str) -> str:
+    """The question without the greetings, thanks and request phrases around it (« Bonjour, je voudrais savoir… »)."""
+    text = _LEADING.sub("", question)
+    text = _REQUEST.sub("", text)
+    text = _TRAILING.sub("", text)
+    return text.strip() if re.search(r"\w", text) else question.strip()
+
+
+def small_talk(message: str) -> str | None:
+    """What a message that asks nothing is: greeting, thanks, acknowledgement, farewell or help; None for a question."""
+    text = message.strip(_ENDS)
+    rest = _LEADING.sub("", text + " ").strip(_ENDS)  # « Bonjour, comment ça va ? » leaves « comment ça va »
+    if not rest:
+        if re.search(r"\b(?:merci|thank)", text, re.IGNORECASE):
+            return "thanks"
+        return "greeting" if re.search(rf"\b(?:{_GREETINGS})\b", text, re.IGNORECASE) else "acknowledgement"
+    return next((kind for kind, pattern in _SMALL_TALK.items() if pattern.match(rest)), None)

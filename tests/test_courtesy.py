@@ -1,0 +1,62 @@
+"""Courtesy: greetings, thanks and request phrases around a question, and messages that hold nothing else."""
+
+import pytest
+
+from kbchat.ask.small_talk import small_talk_reply
+from kbchat.text.courtesy import small_talk, without_courtesy
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Bonjour", "greeting"),
+        ("Bonsoir !", "greeting"),
+        ("Salut à tous", "greeting"),
+        ("Bonjour, comment ça va ?", "greeting"),
+        ("Merci beaucoup !", "thanks"),
+        ("Merci pour votre aide", "thanks"),
+        ("Très bien, merci", "thanks"),
+        ("Ok", "acknowledgement"),
+        ("Au revoir", "farewell"),
+        ("Merci, au revoir !", "farewell"),
+        ("Qui es-tu ?", "help"),
+        ("Aide", "help"),
+        # A question, however courteous, is no small talk.
+        ("Bonjour, quand la DCI a-t-elle été créée ?", None),
+        ("Merci. Et combien de policiers ?", None),
+        ("Aide au développement : que fait la DCI ?", None),
+        ("Qui est le directeur ?", None),
+        ("Super Bowl : qui a gagné ?", None),
+    ],
+)
+def test_small_talk(message: str, expected: str | None) -> None:
+    assert small_talk(message) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Bonjour, quand la DCI a-t-elle été créée ?", "quand la DCI a-t-elle été créée ?"),
+        ("Salut, c'est quoi la coopération technique ?", "c'est quoi la coopération technique ?"),
+        ("Bonjour, je voudrais savoir à qui est rattachée la DCI", "à qui est rattachée la DCI"),
+        ("Pouvez-vous me dire quand la DCI a été créée, s'il vous plaît ?", "quand la DCI a été créée ?"),
+        ("Pouvez-vous m'expliquer la coopération technique ?", "la coopération technique ?"),
+        ("Merci. Et combien de policiers ?", "Et combien de policiers ?"),
+        ("Ok, et les partenariats ?", "et les partenariats ?"),
+        ("Combien d'experts svp", "Combien d'experts"),
+        # Only with a mark after it is a first word taken for an acknowledgement.
+        ("Super Bowl : qui a gagné ?", "Super Bowl : qui a gagné ?"),
+        ("Quand la DCI a-t-elle été créée ?", "Quand la DCI a-t-elle été créée ?"),
+        ("Bonjour ?", "Bonjour ?"),
+    ],
+)
+def test_without_courtesy(question: str, expected: str) -> None:
+    assert without_courtesy(question) == expected
+
+
+def test_a_small_talk_reply_answers_nothing_and_names_the_subjects() -> None:
+    reply = small_talk_reply("Bonsoir", "greeting", ["La DCI", "Les partenariats"])
+    assert reply.answer.startswith("Bonsoir !") and "La DCI ; Les partenariats" in reply.answer
+    assert not reply.answered and reply.small_talk == "greeting" and reply.sources == []
+    assert small_talk_reply("Bonjour", "greeting", []).answer.startswith("Bonjour !")
+    assert "couvre" not in small_talk_reply("Bonjour", "greeting", []).answer
