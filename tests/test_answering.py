@@ -162,6 +162,20 @@ def test_a_follow_up_quotes_no_sentence_that_only_answers_the_earlier_question()
     assert "2010" in compose_answer(query, passages, idf, {}, DEFAULT_POLICY).answer
 
 
+def test_an_anaphoric_sentence_speaks_of_the_earlier_question_when_the_sentence_before_names_it() -> None:
+    passages = [
+        passage(
+            "Le réseau compte 18 experts en sécurité civile. Ils sont affectés dans 74 services. "
+            "Des policiers sont affectés à la sécurité diplomatique."
+        )
+    ]
+    query = analyze_question("Où sont-ils affectés ?", ["Combien d'experts en sécurité civile ?"], {})
+    found = compose_answer(query, passages, idf, {}, DEFAULT_POLICY)
+    assert found.answer.startswith(
+        "Le réseau compte 18 experts en sécurité civile. Ils sont affectés dans 74 services."
+    )
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

@@ -59,6 +59,7 @@ def score_sentences(
 ) -> list[ScoredSentence]:
     """Every sentence of the passages, best answer first (a follow-up's earlier question counts a little).
 
+    An anaphoric sentence holds the earlier question's terms when the sentence it refers back to does.
     Meaning counts as the sentence's cosine to the question less the closest sentence's: it ranks the sentences
     without lifting them all towards the best one, which would let more of them in beside it.
     """
@@ -70,10 +71,12 @@ def score_sentences(
     for index, (passage, profile) in enumerate(zip(passages, profiles, strict=True)):
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
             answers = coverage(query.answer_terms, present, idf, acronyms)
+            # « Ils sont affectés… » speaks of what the sentence before names, where the earlier question may be.
+            about = present | profile.sentence_terms[position - 1] if position and is_anaphoric(sentence) else present
             meaning = meanings[index][position]
             score = (
                 answers
-                + policy.context_weight * coverage(query.context_terms, present, idf, acronyms)
+                + policy.context_weight * coverage(query.context_terms, about, idf, acronyms)
                 + policy.type_weight * has_answer_type(sentence, query.kind)
                 + policy.rank_weight * passage.score / top
                 + policy.meaning_weight * (meaning - closest)
