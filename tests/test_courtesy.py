@@ -26,6 +26,7 @@ from kbchat.text.courtesy import small_talk, without_courtesy
         ("Merci. Et combien de policiers ?", None),
         ("Aide au développement : que fait la DCI ?", None),
         ("Qui est le directeur ?", None),
+        ("Hier, la DCI a-t-elle signé ?", None),
         ("Super Bowl : qui a gagné ?", None),
     ],
 )
@@ -46,6 +47,9 @@ def test_small_talk(message: str, expected: str | None) -> None:
         ("Combien d'experts svp", "Combien d'experts"),
         # Only with a mark after it is a first word taken for an acknowledgement.
         ("Super Bowl : qui a gagné ?", "Super Bowl : qui a gagné ?"),
+        # Only whole words: « Histoire » does not open on « Hi », nor « Mercier » on « Merci ».
+        ("Histoire de la DCI ?", "Histoire de la DCI ?"),
+        ("Mercier a-t-il dirigé la DCI ?", "Mercier a-t-il dirigé la DCI ?"),
         ("Quand la DCI a-t-elle été créée ?", "Quand la DCI a-t-elle été créée ?"),
         ("Bonjour ?", "Bonjour ?"),
     ],

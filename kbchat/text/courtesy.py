@@ -12,7 +12,7 @@ _THANKS = (
 # Said before a question in a conversation; only with a mark after them, so that no question loses its first word.
 _ACKNOWLEDGEMENTS = r"ok|okay|d'accord|très bien|tres bien|parfait|super|génial|genial|entendu|je vois|ah|oh"
 _LEADING = re.compile(
-    rf"^\s*(?:(?:(?:{_GREETINGS})(?:\s+(?:à tous|a tous|madame|monsieur|à vous|a vous))?|{_THANKS})\s*[,.!;:]*\s*"
+    rf"^\s*(?:(?:(?:{_GREETINGS})(?:\s+(?:à tous|a tous|madame|monsieur|à vous|a vous))?|{_THANKS})\b\s*[,.!;:]*\s*"
     rf"|(?:{_ACKNOWLEDGEMENTS})\s*[,.!;:]+\s*)+",
     re.IGNORECASE,
 )
