@@ -180,6 +180,7 @@ def test_an_anaphoric_sentence_speaks_of_the_earlier_question_when_the_sentence_
     ("question", "expected"),
     [
         ("Que fait la DCI ?", ("fait",)),
+        ("ce que fait la DCI", ("fait",)),
         ("Quel est le rôle de la DCI ?", ("quel", "rol")),
         ("Quel rôle joue la DCI ?", ("quel", "rol")),
         ("À quoi sert la DCI ?", ("quoi", "sert")),

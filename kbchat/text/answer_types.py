@@ -69,7 +69,7 @@ _COUNTED = re.compile(
 # fait-elle ? », « Parle-moi de… », « Quelle différence entre… »): any sentence on the subject answers it, so a
 # passage need not hold them.
 _FRAME = re.compile(
-    r"^\s*(?:que (?:fait|font)|a quoi (?:sert|servent)|de quoi s'occupe(?:nt)?"
+    r"^\s*(?:(?:ce )?que (?:fait|font)|a quoi (?:sert|servent)|de quoi s'occupe(?:nt)?"
     r"|quel(?:le)?s? (?:(?:est|sont|etait|etaient) (?:le|la|les|l'|sa|son|ses|leurs?) ?)?"
     r"(?:role|mission|fonction|attribution|activite|tache|competence|objectif|finalite)s?"
     r"|(?:quelle est la |quelles sont les |quelles? )?differences?(?: entre)?"

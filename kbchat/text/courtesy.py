@@ -16,11 +16,12 @@ _LEADING = re.compile(
     rf"|(?:{_ACKNOWLEDGEMENTS})\s*[,.!;:]+\s*)+",
     re.IGNORECASE,
 )
+_ASKING = r"(?:me |m'|m’|nous )?(?:dire|expliquer|indiquer|préciser|preciser|rappeler|présenter|presenter)"
 _REQUEST = re.compile(
-    r"^\s*(?:je (?:voudrais|souhaiterais|souhaite|aimerais|veux|cherche à|cherche a) "
+    r"^\s*(?:(?:je |j'|j’)(?:voudrais|souhaiterais|souhaite|aimerais|veux|cherche à|cherche a) "
     r"(?:savoir|connaître|connaitre|comprendre|apprendre)"
-    r"|(?:pouvez|pourriez|peux|pourrais)[- ](?:vous|tu) (?:me |m'|nous )?"
-    r"(?:dire|expliquer|indiquer|préciser|preciser|rappeler|présenter|presenter)"
+    rf"|(?:est-ce que )?(?:(?:pouvez|pourriez|peux|pourrais)-(?:vous|tu)|(?:vous|tu) (?:pouvez|pourriez|peux|pourrais))"
+    rf" {_ASKING}"
     r"|(?:dites|dis)-(?:moi|nous)|(?:could|can) you tell me|i (?:would like|want) to know)\b\s*,?\s*",
     re.IGNORECASE,
 )
