@@ -53,6 +53,8 @@ def answer(question: str, passages: list[Passage], threshold: float = 0.4, max_c
         ("Dans quel but la DCI forme-t-elle des policiers ?", None),
         ("Dans quel domaine la DCI coopère-t-elle ?", None),
         ("Qu'est-ce que la DCI ?", "definition"),
+        ("C'est quoi la DCI ?", "definition"),
+        ("La NBA Development League c'est quoi ?", "definition"),
         ("Qui dirige la DCI ?", "person"),
         ("Quel est le but des partenariats ?", None),
         ("Depuis combien de temps la DCI existe-t-elle ?", "since"),

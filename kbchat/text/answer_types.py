@@ -44,7 +44,9 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(a|au|aux|en|dans|pres de)\s+(l'|la |le |les )?[A-Z]"),
     ),
     "definition": (
-        re.compile(r"\b(qu'est-ce que|qu'est ce que|que signifie|que designe|definition|what is|what are)\b"),
+        re.compile(
+            r"\b(qu'est-ce que|qu'est ce que|c'est quoi|c est quoi|que signifie|que designe|definition|what is|what are)\b"
+        ),
         re.compile(r"\b(est|sont|designe|designent|consiste|signifie|vise|represente)\b"),
     ),
     "person": (
