@@ -45,7 +45,8 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "definition": (
         re.compile(
-            r"\b(qu'est-ce que|qu'est ce que|c'est quoi|c est quoi|que signifie|que designe|definition|what is|what are)\b"
+            r"\b(qu'est-ce que|qu'est ce que|c'est quoi|c est quoi|que signifie|que designe|definition"
+            r"|what is|what are)\b"
         ),
         re.compile(r"\b(est|sont|designe|designent|consiste|signifie|vise|represente)\b"),
     ),
