@@ -51,8 +51,8 @@ def test_ingest_then_ask_json(cli_env: dict[str, str]) -> None:
     result = run("-m", "kbchat", "ask", "--json", "En quelle année la DCI a-t-elle été créée ?", env=cli_env)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "answered", "sources", "generated_by", "note"}
-    assert payload["generated_by"] is None and payload["note"] is None
+    assert set(payload) == {"answer", "answered", "sources", "generated_by", "note", "small_talk"}
+    assert payload["generated_by"] is None and payload["note"] is None and payload["small_talk"] is None
     assert payload["answered"] is True and "2010" in payload["answer"] and "[1]" in payload["answer"]
     for source in payload["sources"]:
         assert set(source) == {"source", "title", "section", "chunk_id", "score", "text", "cited"}

@@ -66,5 +66,6 @@ def test_a_small_talk_reply_answers_nothing_and_names_the_subjects() -> None:
     reply = small_talk_reply("Bonsoir", "greeting", ["La DCI", "Les partenariats"])
     assert reply.answer.startswith("Bonsoir !") and "La DCI ; Les partenariats" in reply.answer
     assert not reply.answered and reply.small_talk == "greeting" and reply.sources == []
+    assert reply.to_json()["small_talk"] == "greeting"
     assert small_talk_reply("Bonjour", "greeting", []).answer.startswith("Bonjour !")
     assert "couvre" not in small_talk_reply("Bonjour", "greeting", []).answer

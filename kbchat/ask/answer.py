@@ -93,11 +93,12 @@ class Answer:
         return tuple((s.source, q) for s in self.sources for q in s.quotes)
 
     def to_json(self) -> dict[str, object]:
-        """The CLI's JSON form: answer, answered, sources, and who wrote it."""
+        """The CLI's JSON form: answer, answered, sources, who wrote it, and what small talk it replies to."""
         return {
             "answer": self.answer,
             "answered": self.answered,
             "sources": [s.to_json() for s in self.sources],
             "generated_by": self.generated or None,
             "note": self.note or None,
+            "small_talk": self.small_talk or None,
         }
