@@ -83,6 +83,11 @@ class Answer:
     small_talk: str = ""
 
     @property
+    def refused(self) -> bool:
+        """True for a refusal: nothing answered, and no small talk replied to."""
+        return not self.answered and not self.small_talk
+
+    @property
     def cited(self) -> list[Source]:
         """The sources the answer's markers point to, in marker order."""
         return [s for s in self.sources if s.cited]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents, stem, words
+from kbchat.corpus.profiles import content_words
+from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents, stem
 
 ANAPHORA = frozenset("il elle ils elles lui eux celui-ci celle-ci ceux-ci celles-ci it they them".split())
 # Inverted subject pronouns (« a-t-elle », « sont-ils ») belong to the question's own subject.
@@ -46,7 +47,7 @@ def earlier_questions(question: str, previous_questions: Sequence[str]) -> tuple
 
 def _content(question: str) -> list[tuple[str, str]]:
     """The question's content words, each with its stem, in order."""
-    return [(w, stem(fold_accents(w))) for w in words(question) if fold_accents(w) not in QUERY_STOPWORDS]
+    return [(w, stem(fold_accents(w))) for w in content_words(question, QUERY_STOPWORDS)]
 
 
 def replaced_words(question: str, earlier: str) -> frozenset[str]:

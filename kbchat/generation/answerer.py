@@ -31,7 +31,7 @@ class Reply:
     @classmethod
     def of(cls, answer: Answer) -> Reply:
         """A reply already known: an extractive answer (or small talk) streamed word by word, or a refusal."""
-        words = answer.answer.split(" ") if answer.answered or answer.small_talk else []
+        words = [] if answer.refused else answer.answer.split(" ")
         reply = cls([w if i == 0 else f" {w}" for i, w in enumerate(words)], lambda _, __: answer)
         reply._answer = answer
         return reply
@@ -44,7 +44,7 @@ class Reply:
     @property
     def refused(self) -> bool:
         """True when the reply is already known to be a refusal (there is nothing to stream)."""
-        return self._answer is not None and not self._answer.answered and not self._answer.small_talk
+        return self._answer is not None and self._answer.refused
 
     def __iter__(self) -> Iterator[str]:
         """Yield the text as the answerer writes it; a failure of the model ends the stream and decides the answer."""

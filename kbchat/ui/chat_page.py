@@ -144,7 +144,7 @@ def _ask(chosen: Answerer, question: str) -> None:
         if not reply.refused:
             st.write_stream(_stream(reply, STREAM_DELAY_SECONDS if reply.known else 0.0))
         turn = _answer_turn(question, reply.answer)
-        if not turn["answered"] and not turn["small_talk"]:
+        if reply.answer.refused:
             _render_refusal(turn)
     _turns().append(turn)
     st.rerun()
