@@ -154,6 +154,16 @@ def test_a_number_counts_as_evidence_only_from_a_sentence_that_speaks_of_what_is
     assert not answer("Combien de policiers compte la DCI ?", passages, threshold=-1).evidence.uncounted
 
 
+def test_an_anaphoric_sentence_counts_what_the_sentence_before_it_names() -> None:
+    passages = [passage("Le réseau compte 300 policiers. Ils sont affectés dans 74 services à l'étranger.")]
+    abroad = answer("Combien de policiers sont affectés à l'étranger ?", passages)
+    assert abroad.answered and not abroad.evidence.uncounted
+    assert abroad.answer.startswith("Le réseau compte 300 policiers. Ils sont affectés")
+    # Without the anaphora, the sentence with the number counts services, not policemen.
+    passages = [passage("Le réseau compte des policiers. Des agents sont affectés dans 74 services à l'étranger.")]
+    assert answer("Combien de policiers sont affectés à l'étranger ?", passages, threshold=-1).evidence.uncounted
+
+
 def test_a_follow_up_quotes_no_sentence_that_only_answers_the_earlier_question() -> None:
     passages = [passage("La DCI a été créée en 2010. Son réseau compte 18 experts en sécurité civile.")]
     query = analyze_question("Et combien d'experts ?", ["Quand la DCI a-t-elle été créée ?"], {})
