@@ -57,8 +57,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return 0
-    if answer.note:
-        print(f"note: {answer.note}", file=sys.stderr)
+    for note in (answer.spelling_note, answer.note):
+        if note:
+            print(f"note: {note}", file=sys.stderr)
     print(answer.answer)
     if answer.cited:
         print()

@@ -68,6 +68,7 @@ class RetrievalConfig:
     sentence_vectors: bool = True
     expand_acronyms: bool = True
     soft_every_chunk: bool = False
+    correct_spelling: bool = True
 
     @property
     def reranks(self) -> bool:
@@ -134,6 +135,7 @@ class Settings:
     sentence_vectors: bool = True
     expand_acronyms: bool = True
     soft_every_chunk: bool = False
+    correct_spelling: bool = True
     top_k: int = 5
     refusal_threshold: float = 0.4
     evidence_known_weight: float = 0.2
@@ -228,6 +230,7 @@ class Settings:
             self.sentence_vectors,
             self.expand_acronyms,
             self.soft_every_chunk,
+            self.correct_spelling,
         )
 
     @property

@@ -100,6 +100,14 @@ def test_a_greeting_gets_a_reply_not_a_refusal(env: Settings) -> None:
     assert last_answer(app) == "Au revoir, et à bientôt !"
 
 
+def test_a_misspelt_word_is_read_as_the_base_writes_it_and_said_so(env: Settings) -> None:
+    app = chat(started(), "Combien d'experts en sécurité civille ?")
+    assert "18 experts" in last_answer(app)
+    assert any("« civile » pour « civille »" in c.value for c in app.caption)
+    app = chat(app, "Combien d'experts en sécurité civile ?")
+    assert not any("pour « civile »" in c.value for c in app.chat_message[-1].caption)
+
+
 def test_follow_up_uses_context(env: Settings) -> None:
     app = chat(started(), "Combien de policiers et gendarmes compte le réseau de la DCI ?")
     assert "300" in last_answer(app)

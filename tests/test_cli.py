@@ -51,8 +51,9 @@ def test_ingest_then_ask_json(cli_env: dict[str, str]) -> None:
     result = run("-m", "kbchat", "ask", "--json", "En quelle année la DCI a-t-elle été créée ?", env=cli_env)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "answered", "sources", "generated_by", "note", "small_talk"}
+    assert set(payload) == {"answer", "answered", "sources", "generated_by", "note", "small_talk", "corrected"}
     assert payload["generated_by"] is None and payload["note"] is None and payload["small_talk"] is None
+    assert payload["corrected"] is None
     assert payload["answered"] is True and "2010" in payload["answer"] and "[1]" in payload["answer"]
     for source in payload["sources"]:
         assert set(source) == {"source", "title", "section", "chunk_id", "score", "text", "cited"}
@@ -67,6 +68,14 @@ def test_ingest_then_ask_json(cli_env: dict[str, str]) -> None:
 
     plain = run("-m", "kbchat", "ask", "Combien d'experts en sécurité civile ?", env=cli_env)
     assert "18" in plain.stdout and "[1] La direction de la coopération internationale" in plain.stdout
+
+    misspelt = run("-m", "kbchat", "ask", "--json", "Que vise la coopération tecnique ?", env=cli_env)
+    payload = json.loads(misspelt.stdout)
+    assert payload["corrected"] == [{"typed": "tecnique", "read": "technique"}]
+    assert "soutien technique" in payload["answer"]
+    plain = run("-m", "kbchat", "ask", "Que vise la coopération tecnique ?", env=cli_env)
+    assert "note: Recherche faite avec « technique » pour « tecnique »." in plain.stderr
+    assert "soutien technique" in plain.stdout
 
 
 def test_eval_json_keys(cli_env: dict[str, str]) -> None:

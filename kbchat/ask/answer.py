@@ -71,6 +71,7 @@ class Answer:
 
     generated names the language model that wrote the answer ('' when quoted); note tells why it did not, if it failed.
     small_talk names what a message that asked nothing was (a greeting…), which the reply answers without a search.
+    corrected holds each misspelt word of the question with the base's word it was read as.
     """
 
     answer: str
@@ -81,6 +82,7 @@ class Answer:
     generated: str = ""
     note: str = ""
     small_talk: str = ""
+    corrected: tuple[tuple[str, str], ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -97,8 +99,14 @@ class Answer:
         """Each quoted piece with the file of the source it comes from, in the answer's order."""
         return tuple((s.source, q) for s in self.sources for q in s.quotes)
 
+    @property
+    def spelling_note(self) -> str:
+        """The line that tells which words of the question were read otherwise (empty when none was)."""
+        read = ", ".join(f"« {found} » pour « {typed} »" for typed, found in self.corrected)
+        return f"Recherche faite avec {read}." if read else ""
+
     def to_json(self) -> dict[str, object]:
-        """The CLI's JSON form: answer, answered, sources, who wrote it, and what small talk it replies to."""
+        """The CLI's JSON form: answer, sources, who wrote it, the small talk it replies to, words read otherwise."""
         return {
             "answer": self.answer,
             "answered": self.answered,
@@ -106,4 +114,5 @@ class Answer:
             "generated_by": self.generated or None,
             "note": self.note or None,
             "small_talk": self.small_talk or None,
+            "corrected": [{"typed": typed, "read": found} for typed, found in self.corrected] or None,
         }

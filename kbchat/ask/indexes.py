@@ -15,6 +15,7 @@ from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings
 from kbchat.index.lexical_store import LexicalIndex
 from kbchat.index.word_vectors import WordVectors
+from kbchat.text.spelling import Vocabulary
 
 
 @dataclass
@@ -37,6 +38,8 @@ class Indexes:
     rows: dict[str, int] = field(default_factory=dict)
     passage_words: dict[str, WeightedWords] = field(default_factory=dict)
     acronym_phrases: dict[str, str] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)  # the base's distinct content words, when ingest laid them out
+    spelling: Vocabulary | None = None
 
     @classmethod
     def build(
@@ -74,11 +77,21 @@ class Indexes:
             topics,
             {key: n for n, key in enumerate(lexical.ids)},
             acronym_phrases=dict(acronym_phrases or {}),
+            words=layout.vocabulary if layout is not None else [],
         )
 
     def profile(self, key: str) -> ChunkProfile:
         """The chunk's profile."""
         return chunk_profile(self.by_id[key])
+
+    def vocabulary(self) -> Vocabulary | None:
+        """The base's words that a misspelt question word is corrected to, worked out once (None without a lexicon)."""
+        if self.spelling is None and self.word_vectors is not None:
+            words = self.words or [w for c in self.by_id.values() for w in content_words(c.context_text())]
+            self.spelling = Vocabulary.of(
+                words, lambda term: self.lexical.doc_freq.get(term, 0), self.word_vectors.vectors
+            )
+        return self.spelling
 
     def words_of(self, key: str) -> WeightedWords | None:
         """A chunk's content words with their IDF weights and vectors, worked out once (None without word vectors)."""

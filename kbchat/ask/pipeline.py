@@ -35,4 +35,4 @@ def answer_question(retriever: Retriever, question: str, history: Sequence[str],
         topics=indexes.topics,
         known=indexes.lexical.doc_freq,
     )
-    return replace(answer, ranked=ranked)
+    return replace(answer, ranked=ranked, corrected=query.corrections)

@@ -16,6 +16,7 @@ from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
 from kbchat.text.answer_types import counted_terms, framing_terms, question_type
 from kbchat.text.courtesy import small_talk, without_courtesy
+from kbchat.text.spelling import with_apostrophes
 
 FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
 _NUMBER = re.compile(r"\d+")
@@ -28,7 +29,8 @@ class Query:
     For a follow-up, the earlier questions it leans on (context) join the question in every ranking, the question's
     own words weighing FOLLOW_UP_WEIGHT times as much: repeated in terms, ngrams and surface, boosted in word_weights,
     and repeated in text, which the encoder reads. Runs keep the questions apart, so no word pair straddles two.
-    The vector and the weighted words are filled in by the retriever, which holds the encoders.
+    The vector, the weighted words and the spelling corrections are filled in by the retriever, which holds the
+    encoders and the base's words.
     """
 
     question: str
@@ -50,6 +52,7 @@ class Query:
     counted: tuple[str, ...]
     vector: np.ndarray | None = None
     weighted_words: WeightedWords | None = None
+    corrections: tuple[tuple[str, str], ...] = ()  # (typed, read) for each misspelt word the retriever corrected
 
     @property
     def unique_terms(self) -> tuple[str, ...]:
@@ -63,8 +66,8 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
     Greetings, thanks and request phrases (« Bonjour, je voudrais savoir… ») are left out, and messages that asked
     nothing are not earlier questions.
     """
-    question = without_courtesy(question)
-    history = [without_courtesy(h) for h in history if small_talk(h) is None]
+    question = with_apostrophes(without_courtesy(question))
+    history = [with_apostrophes(without_courtesy(h)) for h in history if small_talk(h) is None]
     parts = (question, *(without_replaced(question, e) for e in earlier_questions(question, history)))
     context = " ".join(parts[1:])
     repeat = FOLLOW_UP_WEIGHT if context else 1

@@ -17,6 +17,7 @@ from kbchat.ask.soft_matching import weighted_words
 from kbchat.config import RetrievalConfig
 from kbchat.corpus.chunking import Chunk
 from kbchat.text.acronyms import spell_out
+from kbchat.text.spelling import corrected
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,13 @@ class Retriever:
 
     def analyze(self, question: str, history: Sequence[str] = ()) -> Query:
         """The question analyzed once, with the vectors its rankings need."""
-        query = analyze_question(question, history, self.acronyms)
         indexes = self.indexes
+        vocabulary = indexes.vocabulary() if self.config.correct_spelling else None
+        corrections: tuple[tuple[str, str], ...] = ()
+        if vocabulary is not None:
+            question, corrections = corrected(question, vocabulary)
+            history = [corrected(h, vocabulary)[0] for h in history]
+        query = analyze_question(question, history, self.acronyms)
         vector = None
         if self.config.weights.dense > 0 and indexes.by_id:
             # The encoder reads the base's acronyms spelled out, as most of its passages say them.
@@ -50,7 +56,7 @@ class Retriever:
         words = None
         if indexes.word_vectors is not None:
             words = weighted_words(query.words, indexes.word_vectors, indexes.lexical.idf, query.word_weights)
-        return replace(query, vector=vector, weighted_words=words)
+        return replace(query, vector=vector, weighted_words=words, corrections=corrections)
 
     def rankings(self, query: Query) -> FirstStageRankings:
         """The query's first-stage rankings and their fusion."""

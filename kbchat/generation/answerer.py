@@ -113,7 +113,15 @@ def generated_answer(extractive: Answer, sources: Sequence[Source], text: str, n
         return fallback(extractive, REJECTED.get(checked.problem, UNCITED))
     cited = [replace(sources[i], cited=True) for i in checked.cited]
     others = [s for i, s in enumerate(sources) if i not in checked.cited]
-    return Answer(checked.text, True, cited + others, extractive.evidence, extractive.ranked, generated=name)
+    return Answer(
+        checked.text,
+        True,
+        cited + others,
+        extractive.evidence,
+        extractive.ranked,
+        generated=name,
+        corrected=extractive.corrected,
+    )
 
 
 @dataclass
