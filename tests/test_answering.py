@@ -59,6 +59,10 @@ def answer(question: str, passages: list[Passage], threshold: float = 0.4, max_c
         ("Quel est le but des partenariats ?", None),
         ("Depuis combien de temps la DCI existe-t-elle ?", "since"),
         ("Combien de temps dure la mission ?", "number"),
+        ("DCI date de création", "date"),
+        ("Quelle est l'année de naissance du club ?", "date"),
+        ("Quelle est la date du début des traversées ?", "date"),
+        ("Quelle est la date limite ?", None),
     ],
 )
 def test_question_type(question: str, expected: str | None) -> None:
@@ -212,6 +216,8 @@ def test_an_anaphoric_sentence_speaks_of_the_earlier_question_when_the_sentence_
         ("En quoi consistent les partenariats ?", ("quoi", "consist")),
         ("Que signifie DCI ?", ("signif",)),
         ("Que veut dire DCI ?", ("veut", "dir")),
+        ("DCI date de création", ("dat",)),
+        ("Quelle est l'année d'arrivée ?", ("anne",)),
         ("Quel est le but de la DCI ?", ()),
         ("Qui fait quoi ?", ()),
         ("Combien de missions la DCI mène-t-elle ?", ()),

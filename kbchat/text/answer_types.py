@@ -19,7 +19,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "date": (
         re.compile(
             r"\b(quand|quelle annee|quelle date|quel siecle|en quelle (?:saison|periode|epoque|decennie)|depuis quand"
-            r"|jusqu'a quand"
+            r"|jusqu'a quand|(?:date|annee) (?:de|d'|du|des)"
             r"|when|what year|what date)\b"
         ),
         re.compile(rf"\b(1\d{{3}}|20\d{{2}}|{_MONTHS}|siecle|annees? \d)\b"),
@@ -81,8 +81,11 @@ _FRAME = re.compile(
     r"|what (?:does|do)|tell me about"
     r"|what (?:is|are) (?:the|its|their) (?:role|mission|function|job|purpose|aim|goal)s?)\b"
 )
-# Phrases that only say what the question is about (« en matière de cybersécurité »): its subject follows them.
-_ABOUT = re.compile(r"\b(?:en matiere d|au sujet d|a propos d|en ce qui concerne)")
+# Phrases that only say what the question is about (« en matière de cybersécurité »), or that it asks for a date
+# (« date de création »): its subject follows them.
+_ABOUT = re.compile(
+    r"\b(?:en matiere d|au sujet d|a propos d|en ce qui concerne|date (?=de |d'|du |des )|annee (?=de |d'|du |des ))"
+)
 
 
 def _folded(question: str) -> str:
