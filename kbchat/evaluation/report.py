@@ -34,6 +34,7 @@ ABLATIONS: dict[str, Mapping[str, object]] = {
     "without 4-gram BM25 in the first stage": {"ngram_weight": 0.0},
     "without soft matching in the first stage": {"soft_weight": 0.0},
     "without acronym expansion": {"expand_acronyms": False},
+    "without spelling correction": {"correct_spelling": False},
     "without answer-type preference": {"answer_prefer_typed": False, "answer_type_weight": 0.0},
     "without retrieval rank in sentence choice": {"answer_rank_weight": 0.0},
     "one sentence only": {"answer_max_sentences": 1},
