@@ -114,3 +114,12 @@ def test_correction_can_be_turned_off(dci_kb: KnowledgeBase) -> None:
     answer = plain.ask("Que vise la coopération tecnique ?", [])
     assert answer.corrected == () and not answer.answered
     assert dci_kb.ask("Que vise la coopération tecnique ?", []).corrected == (("tecnique", "technique"),)
+
+
+def test_corrected_words_reach_bm25_on_stems(dci_kb: KnowledgeBase) -> None:
+    retriever = dci_kb.retriever
+    query = retriever.analyze("La gouvernence des colectivités ?")
+    assert query.corrections == (("gouvernence", "gouvernance"), ("colectivités", "collectivités"))
+    lexical = retriever.rankings(query).lexical
+    best = max(lexical, key=lexical.__getitem__)
+    assert "gouvernance d'Etat et de collectivités locales" in dci_kb.indexes.by_id[best].text
