@@ -44,6 +44,12 @@ def test_good_answer_streams_and_cites_the_passages_it_was_given(
     assert [s.chunk_id for s in answer.sources] == [p.chunk.chunk_id for p in extractive.ranked[:3]]
 
 
+def test_a_generated_answer_keeps_the_words_read_otherwise(kb3: KnowledgeBase, llm_server: LlmServer) -> None:
+    llm_server.script(GOOD)
+    answer = answerer(kb3, llm_server).ask("Que vise la coopération tecnique ?")
+    assert answer.generated and answer.corrected == (("tecnique", "technique"),)
+
+
 def test_request_fences_the_passages_and_puts_the_question_last(kb3: KnowledgeBase, llm_server: LlmServer) -> None:
     llm_server.script(GOOD)
     answerer(kb3, llm_server).ask(QUESTION)
