@@ -1,6 +1,6 @@
 """Spelling as people type it: dropped apostrophes put back, misspelt words corrected to the base's words."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -45,15 +45,22 @@ def test_with_apostrophes(question: str, expected: str) -> None:
     assert with_apostrophes(question) == expected
 
 
+BASE_STEMS = {stem(w) for w in BASE_WORDS}
+
+
+def base_vocabulary(vectors: Callable[[Sequence[str]], np.ndarray]) -> Vocabulary:
+    """BASE_WORDS, each stem in one passage, with the given lexicon."""
+    return Vocabulary.of(BASE_WORDS, lambda term: int(term in BASE_STEMS), vectors)
+
+
 def hand_lexicon(known: dict[str, Sequence[float]]) -> Vocabulary:
-    """BASE_WORDS, each passage-frequency 1, with a lexicon of the given unit vectors (zero for other words)."""
-    stems = {stem(w) for w in BASE_WORDS}
+    """BASE_WORDS with a lexicon of the given unit vectors (zero for other words)."""
 
     def vectors(words: Sequence[str]) -> np.ndarray:
         rows = [np.asarray(known.get(w, (0.0, 0.0)), dtype=float) for w in words]
         return np.vstack([r / (np.linalg.norm(r) or 1.0) for r in rows])
 
-    return Vocabulary.of(BASE_WORDS, lambda term: int(term in stems), vectors)
+    return base_vocabulary(vectors)
 
 
 @pytest.mark.parametrize(
@@ -85,9 +92,7 @@ def test_corrected(question: str, lexicon: dict, expected: str, pairs: list[tupl
 
 
 def test_the_french_lexicon_tells_misspellings_from_words() -> None:
-    vocabulary = Vocabulary.of(
-        BASE_WORDS, lambda term: int(term in {stem(w) for w in BASE_WORDS}), load_word_vectors().vectors
-    )
+    vocabulary = base_vocabulary(load_word_vectors().vectors)
     assert corrected("la coopération tecnique", vocabulary)[0] == "la coopération technique"
     assert corrected("Qui est le ministre ?", vocabulary)[0] == "Qui est le ministre ?"
 

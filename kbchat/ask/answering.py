@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from kbchat.ask.answer import NO_EVIDENCE, Answer, Evidence, Source
 from kbchat.ask.citations import cite
 from kbchat.ask.query import Query
-from kbchat.ask.selection import ScoredSentence, best_sentence, choose_sentences, is_anaphoric, score_sentences
+from kbchat.ask.selection import ScoredSentence, best_sentence, choose_sentences, score_sentences, terms_about
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import chunk_profile
 from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
@@ -93,11 +93,9 @@ def compose_answer(
         return refusal(topics, passages)
     best = best_sentence(scored, query.kind, policy)
     profile = chunk_profile(passages[best.passage_index].chunk)
-    before = profile.sentence_terms[best.sentence_index - 1] if best.sentence_index else frozenset()
-    said = profile.sentence_terms[best.sentence_index]
     # « Ils sont affectés… » says what it says of the things the sentence before names, quoted with it.
-    said = said | before if is_anaphoric(best.sentence) else said
-    around = said | before
+    said = terms_about(profile, best.sentence_index)
+    around = said | profile.sentence_terms[best.sentence_index - 1] if best.sentence_index else said
     evidence = weigh_evidence(query, best, profile.term_set, said, around, idf, acronyms, known)
     if evidence.value(policy) < policy.refusal_threshold:
         return refusal(topics, passages, evidence)

@@ -10,7 +10,7 @@ import numpy as np
 from kbchat.ask.soft_matching import SoftIndex, WeightedWords, weighted_words
 from kbchat.corpus.chunking import Chunk
 from kbchat.corpus.profiles import ChunkProfile, chunk_profile, content_words
-from kbchat.corpus.word_layout import WordLayout
+from kbchat.corpus.word_layout import WordLayout, word_layout
 from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings
 from kbchat.index.lexical_store import LexicalIndex
@@ -38,7 +38,7 @@ class Indexes:
     rows: dict[str, int] = field(default_factory=dict)
     passage_words: dict[str, WeightedWords] = field(default_factory=dict)
     acronym_phrases: dict[str, str] = field(default_factory=dict)
-    words: list[str] = field(default_factory=list)  # the base's distinct content words, when ingest laid them out
+    words: list[str] = field(default_factory=list)  # the base's distinct content words, laid out with word vectors
     spelling: Vocabulary | None = None
 
     @classmethod
@@ -57,12 +57,13 @@ class Indexes:
     ) -> Indexes:
         """Wire one snapshot's stores together; with word vectors, index every chunk's words for soft matching."""
         by_id = {c.chunk_id: c for c in chunks}
-        soft_index = None
-        if word_vectors is not None and layout is not None:
-            soft_index = SoftIndex.from_layout(layout, word_vectors)  # laid out by ingest, in the order of lexical.ids
-        elif word_vectors is not None:
+        if word_vectors is not None and layout is None:
             # The same words as chunk_profile's content_words, without working out whole profiles at start-up.
-            soft_index = SoftIndex.build([content_words(by_id[i].context_text()) for i in lexical.ids], word_vectors)
+            layout = word_layout([content_words(by_id[i].context_text()) for i in lexical.ids])
+        # Laid out by ingest (or just above), in the order of lexical.ids.
+        soft_index = (
+            SoftIndex.from_layout(layout, word_vectors) if word_vectors is not None and layout is not None else None
+        )
         topics = list(dict.fromkeys(name for c in chunks for name in (c.title, *c.headings[-1:])))
         return cls(
             by_id,
@@ -87,10 +88,8 @@ class Indexes:
     def vocabulary(self) -> Vocabulary | None:
         """The base's words that a misspelt question word is corrected to, worked out once (None without a lexicon)."""
         if self.spelling is None and self.word_vectors is not None:
-            words = self.words or [w for c in self.by_id.values() for w in content_words(c.context_text())]
-            self.spelling = Vocabulary.of(
-                words, lambda term: self.lexical.doc_freq.get(term, 0), self.word_vectors.vectors
-            )
+            frequency = self.lexical.doc_freq
+            self.spelling = Vocabulary.of(self.words, lambda term: frequency.get(term, 0), self.word_vectors.vectors)
         return self.spelling
 
     def words_of(self, key: str) -> WeightedWords | None:

@@ -41,7 +41,7 @@ class Retriever:
         self.phrases = indexes.acronym_phrases if config.expand_acronyms else {}
 
     def analyze(self, question: str, history: Sequence[str] = ()) -> Query:
-        """The question analyzed once, with the vectors its rankings need."""
+        """The question, its misspelt words read as the base writes them, analyzed once with the vectors it needs."""
         indexes = self.indexes
         vocabulary = indexes.vocabulary() if self.config.correct_spelling else None
         corrections: tuple[tuple[str, str], ...] = ()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from kbchat.ask.query import Query
 from kbchat.config import AnswerPolicy
-from kbchat.corpus.profiles import chunk_profile
+from kbchat.corpus.profiles import ChunkProfile, chunk_profile
 from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
 from kbchat.text.matching import coverage
 
@@ -72,7 +72,7 @@ def score_sentences(
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
             answers = coverage(query.answer_terms, present, idf, acronyms)
             # « Ils sont affectés… » speaks of what the sentence before names, where the earlier question may be.
-            about = present | profile.sentence_terms[position - 1] if position and is_anaphoric(sentence) else present
+            about = terms_about(profile, position)
             meaning = meanings[index][position]
             score = (
                 answers
@@ -106,6 +106,14 @@ def share_room(first: int, second: int, room: int) -> tuple[int, int]:
     """Limits for two sentences sharing room: the first keeps half of it, or more when the second is shorter."""
     kept = min(first, max(room // 2, room - second))
     return kept, room - kept
+
+
+def terms_about(profile: ChunkProfile, position: int) -> frozenset[str]:
+    """A sentence's terms, with those of the sentence before when it opens on an anaphora (« Ils sont affectés… »)."""
+    present = profile.sentence_terms[position]
+    if position and is_anaphoric(profile.sentences[position]):
+        return present | profile.sentence_terms[position - 1]
+    return present
 
 
 def is_anaphoric(sentence: str) -> bool:
