@@ -57,7 +57,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return 0
-    for note in (answer.spelling_note, answer.note):
+    for note in (answer.spelling_note, answer.unanswered_note, answer.note):
         if note:
             print(f"note: {note}", file=sys.stderr)
     print(answer.answer)

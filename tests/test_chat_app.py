@@ -108,6 +108,16 @@ def test_a_misspelt_word_is_read_as_the_base_writes_it_and_said_so(env: Settings
     assert not any("pour « civile »" in c.value for c in app.chat_message[-1].caption)
 
 
+def test_a_message_that_asks_two_things_gets_both_and_names_what_the_page_does_not_say(env: Settings) -> None:
+    app = chat(started(), "Quand la DCI a-t-elle été créée et combien d'experts en sécurité civile compte-t-elle ?")
+    assert "2010" in last_answer(app) and "18 experts" in last_answer(app)
+    assert not any("Rien dans les documents" in c.value for c in app.chat_message[-1].caption)
+    app = chat(app, "Combien de policiers compte son réseau et qui est son directeur ?")
+    assert "300 policiers" in last_answer(app)
+    captions = [plain_text(c.value) for c in app.chat_message[-1].caption]
+    assert "Rien dans les documents ne répond à « Qui est son directeur ? »." in " ".join(captions)
+
+
 def test_follow_up_uses_context(env: Settings) -> None:
     app = chat(started(), "Combien de policiers et gendarmes compte le réseau de la DCI ?")
     assert "300" in last_answer(app)

@@ -51,9 +51,18 @@ def test_ingest_then_ask_json(cli_env: dict[str, str]) -> None:
     result = run("-m", "kbchat", "ask", "--json", "En quelle année la DCI a-t-elle été créée ?", env=cli_env)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "answered", "sources", "generated_by", "note", "small_talk", "corrected"}
+    assert set(payload) == {
+        "answer",
+        "answered",
+        "sources",
+        "generated_by",
+        "note",
+        "small_talk",
+        "corrected",
+        "unanswered",
+    }
     assert payload["generated_by"] is None and payload["note"] is None and payload["small_talk"] is None
-    assert payload["corrected"] is None
+    assert payload["corrected"] is None and payload["unanswered"] is None
     assert payload["answered"] is True and "2010" in payload["answer"] and "[1]" in payload["answer"]
     for source in payload["sources"]:
         assert set(source) == {"source", "title", "section", "chunk_id", "score", "text", "cited"}
@@ -76,6 +85,13 @@ def test_ingest_then_ask_json(cli_env: dict[str, str]) -> None:
     plain = run("-m", "kbchat", "ask", "Que vise la coopération tecnique ?", env=cli_env)
     assert "note: Recherche faite avec « technique » pour « tecnique »." in plain.stderr
     assert "soutien technique" in plain.stdout
+
+    partly = "Combien d'experts en sécurité civile compte la DCI et quel est son budget ?"
+    payload = json.loads(run("-m", "kbchat", "ask", "--json", partly, env=cli_env).stdout)
+    assert payload["unanswered"] == ["Quel est son budget ?"] and "18 experts" in payload["answer"]
+    plain = run("-m", "kbchat", "ask", partly, env=cli_env)
+    assert "note: Rien dans les documents ne répond à « Quel est son budget ? »." in plain.stderr
+    assert "18 experts" in plain.stdout
 
 
 def test_eval_json_keys(cli_env: dict[str, str]) -> None:

@@ -50,6 +50,16 @@ def test_a_generated_answer_keeps_the_words_read_otherwise(kb3: KnowledgeBase, l
     assert answer.generated and answer.corrected == (("tecnique", "technique"),)
 
 
+def test_a_generated_answer_to_two_questions_reads_both_parts_passages(
+    kb3: KnowledgeBase, llm_server: LlmServer
+) -> None:
+    llm_server.script(GOOD)
+    answer = answerer(kb3, llm_server).ask("En quelle année la DCI a-t-elle été créée et quel est son budget ?")
+    assert answer.generated and answer.unanswered == ("Quel est son budget ?",)
+    ((_, user),) = [r["messages"] for r in llm_server.requests]
+    assert "Créée en 2010" in user["content"]
+
+
 def test_request_fences_the_passages_and_puts_the_question_last(kb3: KnowledgeBase, llm_server: LlmServer) -> None:
     llm_server.script(GOOD)
     answerer(kb3, llm_server).ask(QUESTION)

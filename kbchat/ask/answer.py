@@ -71,7 +71,8 @@ class Answer:
 
     generated names the language model that wrote the answer ('' when quoted); note tells why it did not, if it failed.
     small_talk names what a message that asked nothing was (a greeting…), which the reply answers without a search.
-    corrected holds each misspelt word of the question with the base's word it was read as.
+    corrected holds each misspelt word of the question with the base's word it was read as; unanswered, the parts of
+    a message that asks several things that the documents do not answer.
     """
 
     answer: str
@@ -83,6 +84,7 @@ class Answer:
     note: str = ""
     small_talk: str = ""
     corrected: tuple[tuple[str, str], ...] = ()
+    unanswered: tuple[str, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -105,8 +107,14 @@ class Answer:
         read = ", ".join(f"« {found} » pour « {typed} »" for typed, found in self.corrected)
         return f"Recherche faite avec {read}." if read else ""
 
+    @property
+    def unanswered_note(self) -> str:
+        """The line that names the parts of the question the answer leaves out (empty when none is)."""
+        parts = " ni à ".join(f"« {part} »" for part in self.unanswered)
+        return f"Rien dans les documents ne répond à {parts}." if parts else ""
+
     def to_json(self) -> dict[str, object]:
-        """The CLI's JSON form: answer, sources, who wrote it, the small talk it replies to, words read otherwise."""
+        """The CLI's JSON form: the answer, its sources, who wrote it, and the notes beside it."""
         return {
             "answer": self.answer,
             "answered": self.answered,
@@ -115,4 +123,5 @@ class Answer:
             "note": self.note or None,
             "small_talk": self.small_talk or None,
             "corrected": [{"typed": typed, "read": found} for typed, found in self.corrected] or None,
+            "unanswered": list(self.unanswered) or None,
         }

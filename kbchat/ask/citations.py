@@ -9,7 +9,7 @@ from kbchat.ask.answer import Answer
 from kbchat.ask.selection import MARKER_ROOM, Quote
 from kbchat.text.analyzer import analyze
 
-_CITED = re.compile(r"(.+?) \[(\d+)\](?: |$)")
+CITED_SEGMENT = re.compile(r"(.+?) \[(\d+)\](?: |$)")
 
 
 def trim_to(sentence: str, limit: int, terms: Sequence[str]) -> str:
@@ -87,7 +87,7 @@ def citations_grounded(answer: Answer) -> bool:
     """Every cited segment of the answer stands, word for word, in the source its marker points to."""
     if not answer.answered:
         return not answer.sources
-    segments = _CITED.findall(answer.answer)
+    segments = CITED_SEGMENT.findall(answer.answer)
     if not segments or "".join(f"{t} [{n}]" for t, n in segments).replace(" ", "") != answer.answer.replace(" ", ""):
         return False
     for text, number in segments:

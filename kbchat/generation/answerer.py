@@ -107,21 +107,16 @@ def fallback(extractive: Answer, reason: str) -> Answer:
 
 
 def generated_answer(extractive: Answer, sources: Sequence[Source], text: str, name: str) -> Answer:
-    """The model's text with checked, renumbered citations, or the extractive answer when the checks fail."""
+    """The model's text with checked, renumbered citations, or the extractive answer when the checks fail.
+
+    The extractive answer's evidence, ranking and notes (words read otherwise, parts unanswered) stay.
+    """
     checked = check_answer(text, len(sources))
     if checked.problem:
         return fallback(extractive, REJECTED.get(checked.problem, UNCITED))
     cited = [replace(sources[i], cited=True) for i in checked.cited]
     others = [s for i, s in enumerate(sources) if i not in checked.cited]
-    return Answer(
-        checked.text,
-        True,
-        cited + others,
-        extractive.evidence,
-        extractive.ranked,
-        generated=name,
-        corrected=extractive.corrected,
-    )
+    return replace(extractive, answer=checked.text, sources=cited + others, generated=name)
 
 
 @dataclass

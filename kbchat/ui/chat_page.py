@@ -109,6 +109,8 @@ def _render_turn(turn: dict, index: int, store: FeedbackStore | None) -> None:
             st.markdown(escape_text(turn["answer"]), unsafe_allow_html=True)
         else:
             _render_refusal(turn)
+        if turn.get("unanswered"):
+            st.caption(f":material/search_off: {escape_text(turn['unanswered'])}")
         if turn.get("spelling"):
             st.caption(f":material/spellcheck: {escape_text(turn['spelling'])}")
         if store is not None and not turn.get("small_talk"):
@@ -134,6 +136,7 @@ def _answer_turn(question: str, answer: Answer) -> dict:
         "note": answer.note,
         "small_talk": answer.small_talk,
         "spelling": answer.spelling_note,
+        "unanswered": answer.unanswered_note,
     }
 
 
