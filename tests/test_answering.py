@@ -15,8 +15,8 @@ from kbchat.ask.retrieval import Passage
 from kbchat.ask.selection import score_sentences, share_room
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
-from kbchat.text.answer_types import counted_terms, framing_terms, has_answer_type, question_type
-from kbchat.text.matching import coverage, extended, missing_known_share
+from kbchat.text.answer_types import counted_terms, framing_terms, has_answer_type, named_places, question_type
+from kbchat.text.matching import coverage, extended, missing_known_share, name_held
 
 DEFAULT_POLICY = AnswerPolicy()
 
@@ -284,6 +284,65 @@ def test_a_date_or_number_counts_only_from_a_sentence_about_the_question(
     found = answer(question, [passage(text)], threshold=-1)
     assert found.evidence.uncounted is uncounted
     assert found.evidence.value(DEFAULT_POLICY) == 0.0 or not uncounted
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Combien de policiers la DCI a-t-elle en Afrique ?", (("afriqu", True),)),
+        ("combien de policiers la dci a en afrique", (("afriqu", False),)),
+        ("Quand a-t-elle signé avec le Canada ?", (("canad", True),)),
+        ("Combien de policiers à l'ambassade de France à Berlin ?", (("berlin", True),)),
+        ("Combien de policiers en poste à Dakar ?", (("post", False), ("dakar", True))),
+        ("Que fait la DCI in Europe?", (("europ", True),)),
+        # Not a place: a word in lower case after « à » or « dans », an acronym, an interrogative, the first word.
+        ("Combien de policiers à l'étranger ?", ()),
+        ("Quelles économies dans la proposition de Pierre Serne ?", ()),
+        ("Combien de listes a-t-il conduit avec le PS ?", ()),
+        ("Et en quelle année a-t-elle été créée ?", ()),
+        ("Dans quel pays la DCI a-t-elle le plus d'agents ?", ()),
+        ("Avec Paris, combien ?", ()),
+    ],
+)
+def test_named_places(question: str, expected: tuple[tuple[str, bool], ...]) -> None:
+    assert named_places(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("term", "present", "expected"),
+    [
+        ("afriqu", {"afriqu", "continent"}, True),
+        ("europ", {"europeen"}, True),  # a longer stem it begins
+        ("afriqu", {"africain"}, True),  # all its letters but the last two: a name and its adjective
+        ("allemagn", {"allemand"}, True),
+        ("strutthof", {"stutthof"}, True),  # a long name misspelt by one letter
+        ("maharashi", {"maharish"}, False),  # two edits
+        ("maroc", {"marin"}, False),
+        ("inde", {"industr"}, False),
+        ("berlin", set(), False),
+    ],
+)
+def test_name_held(term: str, present: set[str], expected: bool) -> None:
+    assert name_held(term, present) is expected
+
+
+def test_a_passage_that_does_not_name_the_place_asked_of_says_nothing_of_it() -> None:
+    passages = [passage("Son réseau compte 300 policiers, affectés dans 74 services à l'étranger et en Europe.")]
+    known = {"reseau", "compt", "polici", "affect", "servic", "etrang", "europ"}
+    for question in (
+        "Combien de policiers la DCI a-t-elle en Afrique ?",
+        "combien de policiers en afrique",
+        "Où sont affectés les policiers au Japon ?",
+        "Quand le réseau a-t-il signé avec le Canada ?",
+    ):
+        found = answer(question, passages, known=known)
+        assert not found.answered and found.evidence.uncounted, question
+    for question in ("Combien de policiers à l'étranger ?", "Combien de policiers en Europe ?"):
+        assert answer(question, passages, known=known).answered, question
+    # A word in lower case that the base holds is no name: « en poste » is a common noun, not a place.
+    question = "Que font les policiers en poste ?"
+    assert answer(question, passages, threshold=-1, known=known).evidence.uncounted
+    assert not answer(question, passages, threshold=-1, known=known | {"post"}).evidence.uncounted
 
 
 @pytest.mark.parametrize(

@@ -52,3 +52,15 @@ def test_set_covers_required_kinds() -> None:
     assert sum(not i.answerable for i in ITEMS) >= 5
     assert any(i.history for i in ITEMS)
     assert any(i.question.startswith("When") for i in ITEMS if i.answerable)
+
+
+@pytest.mark.parametrize("encoder", ["default", "e5"])
+def test_a_place_the_page_does_not_name_is_refused_and_one_it_names_answered(
+    request: pytest.FixtureRequest, encoder: str
+) -> None:
+    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
+    for question in ("Combien de policiers la DCI a-t-elle en Afrique ?", "Combien d'experts sont affectés au Maroc ?"):
+        refused = dci_kb.ask(question)
+        assert not refused.answered and refused.evidence.uncounted, refused.answer
+    europe = dci_kb.ask("Que fait la DCI en Europe ?")
+    assert europe.answered and "affaires européennes" in europe.answer

@@ -19,7 +19,7 @@ class Evidence:
     missing_known: float = 0.0
     typed: bool = False
     meaning: float = 0.0
-    uncounted: bool = False  # the answer sentence cannot give the number or date asked (see weigh_evidence)
+    uncounted: bool = False  # cannot give the number or date asked, or the place named (see weigh_evidence)
 
     def value(self, policy: AnswerPolicy) -> float:
         """The evidence compared with the refusal threshold: lexical, typed, and by meaning above its floor."""

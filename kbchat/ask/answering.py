@@ -12,7 +12,7 @@ from kbchat.ask.selection import ScoredSentence, best_sentence, choose_sentences
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import chunk_profile
 from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
-from kbchat.text.matching import coverage, extended, missing_known_share, term_matched
+from kbchat.text.matching import coverage, extended, missing_known_share, name_held, term_matched
 
 if TYPE_CHECKING:
     from kbchat.ask.retrieval import Passage
@@ -64,6 +64,8 @@ def weigh_evidence(
         and not (precise and coverage(terms, around, idf, acronyms) == 0)
         and (found or not (precise and query.kind == "number"))
     )
+    # A passage that does not name the place or partner the question names (« en Afrique ») says nothing of it.
+    placed = all(name_held(term, present) for term, named in query.places if named or term not in known)
     typed = found and counted
     present |= extended(query.evidence_terms, present)
     return Evidence(
@@ -71,7 +73,7 @@ def weigh_evidence(
         missing_known_share(query.evidence_terms, present, known, idf, acronyms),
         typed,
         best.meaning,
-        not counted,
+        not (counted and placed),
     )
 
 

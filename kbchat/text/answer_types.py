@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kbchat.text.analyzer import analyze, fold_accents
+from kbchat.text.analyzer import analyze, analyze_query, fold_accents
 
 PRECISE_TYPES = ("date", "since", "number")
 # « un », « une » are left out: mostly articles, they would make nearly every sentence hold a number.
@@ -68,6 +68,14 @@ _COUNTED = re.compile(
     r"(?: (?:(?:en|de|du|des|pour|in|of|for) (?:la |le |les |l')?|d'|de l')([a-z-]{3,}))?"
 )
 
+# A place or partner the question names (« en Afrique », « à Dakar », « avec le Canada », « chez Renault »): a
+# capitalized word after one of these, not an acronym (the documents spell those out). A word in lower case counts
+# only after the prepositions of countries (« en afrique », « au maroc »): « à soigner », « dans la proposition ».
+_PLACED = re.compile(
+    r"(?<!^)\b(en|au|aux|à|a|dans|avec|chez|in|with)\s+(?:l['’]|la |le |les |the )?([^\W\d_][\w-]{3,})"
+)
+_LOWER_CASE_PLACED = frozenset({"en", "au", "aux"})
+
 # The words that frame a question on what its subject does or is for (« Quel est le rôle de la DCI ? », « Que
 # fait-elle ? », « Parle-moi de… », « Quelle différence entre… »): any sentence on the subject answers it, so a
 # passage need not hold them.
@@ -111,6 +119,20 @@ def counted_terms(question: str) -> tuple[str, ...]:
     if match is None or match.group(1) in MEASURES:
         return ()
     return tuple(t for words in match.groups() if words for t in analyze(words)[:1])
+
+
+def named_places(question: str) -> tuple[tuple[str, bool], ...]:
+    """The analyzed term of each place or partner the question names, with True when it is capitalized (a name).
+
+    A word in lower case may be a common noun (« en poste »): the caller counts it only when the base lacks it.
+    """
+    found = []
+    for preposition, word in _PLACED.findall(question):
+        named = word[0].isupper()
+        if word.isupper() or not (named or preposition.lower() in _LOWER_CASE_PLACED):
+            continue
+        found += [(term, named) for term in analyze_query(word)[:1]]  # not « en quelle année »
+    return tuple(found)
 
 
 def has_answer_type(sentence: str, kind: str | None) -> bool:

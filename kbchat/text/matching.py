@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 
+from rapidfuzz.distance import OSA
+
 MIN_EXTENDED = 5  # a stem this long names what a longer stem it begins names too (« europ », « europeen »)
+MIN_NEAR = 6  # a name this long, one edit from a stem of the text, is that name misspelt (« strutthof », « stutthof »)
+NAME_ENDING = 2  # a name and its adjective differ in their last letters at most (« afriqu », « africain »)
+MIN_SHARED = 4
 
 
 def term_matched(term: str, present: Container[str], acronyms: Mapping[str, list[str]]) -> bool:
@@ -53,3 +59,16 @@ def extended(terms: Iterable[str], present: Collection[str]) -> frozenset[str]:
 def share(wanted: Collection[str], present: Container[str], default: float) -> float:
     """The share of wanted items that are present, or default when nothing is wanted."""
     return sum(w in present for w in wanted) / len(wanted) if wanted else default
+
+
+def name_held(term: str, present: Collection[str]) -> bool:
+    """A name is held by a stem sharing all its letters but the last two, or for a long name by one a letter off.
+
+    « afriqu » by « africain » (four letters shared at least), « strutthof » by « stutthof ».
+    """
+    shared = max(MIN_SHARED, len(term) - NAME_ENDING)
+    if term in present or any(len(os.path.commonprefix([term, p])) >= shared for p in present):
+        return True
+    return len(term) >= MIN_NEAR and any(
+        abs(len(p) - len(term)) <= 1 and OSA.distance(term, p, score_cutoff=1) <= 1 for p in present
+    )
