@@ -15,7 +15,14 @@ from kbchat.ask.retrieval import Passage
 from kbchat.ask.selection import score_sentences, share_room
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
-from kbchat.text.answer_types import counted_terms, framing_terms, has_answer_type, named_places, question_type
+from kbchat.text.answer_types import (
+    asks_for_list,
+    counted_terms,
+    framing_terms,
+    has_answer_type,
+    named_places,
+    question_type,
+)
 from kbchat.text.matching import coverage, extended, missing_known_share, name_held
 
 DEFAULT_POLICY = AnswerPolicy()
@@ -343,6 +350,34 @@ def test_a_passage_that_does_not_name_the_place_asked_of_says_nothing_of_it() ->
     question = "Que font les policiers en poste ?"
     assert answer(question, passages, threshold=-1, known=known).evidence.uncounted
     assert not answer(question, passages, threshold=-1, known=known | {"post"}).evidence.uncounted
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quelles coopérations la DCI met-elle en œuvre ?", True),
+        ("Quels types de coopération la DCI anime-t-elle ?", True),
+        ("Liste des coopérations", True),
+        ("What types of cooperation does it carry out?", True),
+        ("Que vise la coopération technique ?", False),
+        ("Quel est le budget de la DCI ?", False),
+        ("Et les coopérations opérationnelles ?", False),
+    ],
+)
+def test_asks_for_list(question: str, expected: bool) -> None:
+    assert asks_for_list(question) is expected
+
+
+def test_a_list_answers_a_question_that_asks_for_one_and_its_entries_are_answered_by_their_sections() -> None:
+    listing = passage("La DCI met en œuvre : • Les coopérations techniques • Les partenariats", score=1.0)
+    technical = passage("Elle apporte un soutien technique.", 0.5, ("Les coopérations techniques",))
+    found = answer("Quelles coopérations la DCI met-elle en œuvre ?", [listing, technical])
+    assert found.answered and "• Les partenariats" in found.answer and citations_grounded(found)
+    # Not a list question: the list is no answer, however many of its words it holds.
+    assert "•" not in answer("Que met en œuvre la DCI ?", [listing, technical], threshold=-1).answer
+    # A list question on one of its entries: the entry's section answers first.
+    entry = answer("Quelles sont les coopérations techniques ?", [listing, technical])
+    assert entry.answer.startswith("Elle apporte un soutien technique.")
 
 
 @pytest.mark.parametrize(

@@ -64,3 +64,15 @@ def test_a_place_the_page_does_not_name_is_refused_and_one_it_names_answered(
         assert not refused.answered and refused.evidence.uncounted, refused.answer
     europe = dci_kb.ask("Que fait la DCI en Europe ?")
     assert europe.answered and "affaires européennes" in europe.answer
+
+
+@pytest.mark.parametrize("encoder", ["default", "e5"])
+def test_the_cooperations_the_sub_headings_name_answer_a_question_that_asks_for_them(
+    request: pytest.FixtureRequest, encoder: str
+) -> None:
+    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
+    answer = dci_kb.ask("Quels types de coopération la DCI met-elle en œuvre ?")
+    for name in ("techniques de sécurité et de gouvernance", "opérationnelles", "institutionnelles", "partenariats"):
+        assert name in answer.answer, answer.answer
+    assert citations_grounded(answer)
+    assert "•" not in dci_kb.ask("Que vise la coopération technique ?").answer

@@ -14,7 +14,7 @@ from kbchat.corpus.profiles import content_words, surface_words
 from kbchat.text.acronyms import expand_query_terms
 from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
-from kbchat.text.answer_types import counted_terms, framing_terms, named_places, question_type
+from kbchat.text.answer_types import asks_for_list, counted_terms, framing_terms, named_places, question_type
 from kbchat.text.courtesy import small_talk, without_courtesy
 from kbchat.text.spelling import with_apostrophes
 
@@ -51,6 +51,7 @@ class Query:
     kind: str | None
     counted: tuple[str, ...]
     places: tuple[tuple[str, bool], ...]  # each place or partner the question names, True when capitalized
+    asks_list: bool  # the answer is a list: only then may a sentence that lists (« … : A ; B ; C ») answer
     vector: np.ndarray | None = None
     weighted_words: WeightedWords | None = None
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, read) for each misspelt word the retriever corrected
@@ -105,4 +106,5 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         kind=question_type(question),
         counted=counted_terms(question),
         places=named_places(question),
+        asks_list=asks_for_list(question),
     )

@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING
 from kbchat.ask.query import Query
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import ChunkProfile, chunk_profile
+from kbchat.text.analyzer import analyze
 from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
-from kbchat.text.matching import coverage
+from kbchat.text.matching import coverage, term_matched
+from kbchat.text.sentences import listed_entries
 
 if TYPE_CHECKING:
     from kbchat.ask.retrieval import Passage
 
 MARKER_ROOM = len(" [1]")
+LISTED_ENTRY_SHARE = 0.5  # a list's sentence answering of one of its entries counts this much of what it holds
 # Openers that point back to an earlier sentence: a demonstrative and its noun, or a subject pronoun. « Il » is left
 # out (mostly impersonal: « Il est procédé… »), as is « Ce » before a relative (« Ce qui… »).
 _ANAPHORIC = re.compile(
@@ -70,7 +73,12 @@ def score_sentences(
     scored: list[ScoredSentence] = []
     for index, (passage, profile) in enumerate(zip(passages, profiles, strict=True)):
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
+            entries = listed_entries(sentence)
+            if entries and not query.asks_list:
+                continue  # a list answers only a question that asks for one
             answers = coverage(query.answer_terms, present, idf, acronyms)
+            if entries and names_one_entry(entries, query.answer_terms, present, acronyms):
+                answers *= LISTED_ENTRY_SHARE
             # « Ils sont affectés… » speaks of what the sentence before names, where the earlier question may be.
             about = terms_about(profile, position)
             meaning = meanings[index][position]
@@ -83,6 +91,20 @@ def score_sentences(
             )
             scored.append(ScoredSentence(index, position, sentence, score, meaning, answers))
     return sorted(scored, key=lambda c: (-c.score, c.passage_index))
+
+
+def names_one_entry(
+    entries: Sequence[str], terms: Sequence[str], present: frozenset[str], acronyms: Mapping[str, list[str]]
+) -> bool:
+    """True when a list's sentence (« … met en œuvre : A ; B ; C ») holds the question's terms only as one entry does.
+
+    The question then asks about that entry (« Quelles sont les coopérations opérationnelles ? »), which its own section
+    answers better than the list that names it among others.
+    """
+    matched = [t for t in terms if term_matched(t, present, acronyms)]
+    if not matched:
+        return False
+    return any(all(term_matched(t, set(analyze(entry)), acronyms) for t in matched) for entry in entries)
 
 
 def sentence_meanings(passage: Passage, query: Query, count: int) -> list[float]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kbchat.corpus.chunking import Block
 from kbchat.corpus.inspection import HEAD_BYTES, TEXT_SUFFIXES, content_problem, decode_text, read_checked
+from kbchat.corpus.outline import Outline, clean
 from kbchat.errors import DocumentError
 
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
@@ -28,60 +29,30 @@ class LoadedDocument:
     blocks: tuple[Block, ...]
 
 
-def _clean(text: str) -> str:
-    """Collapse white space."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def dedupe_blocks(blocks: list[Block]) -> list[Block]:
     """Drop exact repeats of a paragraph inside one document, keeping the first."""
     seen: set[str] = set()
     kept: list[Block] = []
     for block in blocks:
-        key = _clean(block.text).casefold()
+        key = clean(block.text).casefold()
         if key and key not in seen:
             seen.add(key)
             kept.append(block)
     return kept
 
 
-class _Outline:
-    """Tracks the heading path while walking a document."""
-
-    def __init__(self) -> None:
-        self.levels: list[tuple[int, str]] = []
-        self.blocks: list[Block] = []
-        self.first_heading: str = ""
-        self.title_is_first_heading = True
-
-    def heading(self, level: int, text: str) -> None:
-        """Enter a heading of the given level."""
-        text = _clean(text)
-        if not text:
-            return
-        if level == 1 and not self.first_heading:
-            self.first_heading = text
-        self.levels = [(lv, t) for lv, t in self.levels if lv < level] + [(level, text)]
-
-    def paragraph(self, text: str) -> None:
-        """Add a paragraph under the current headings (the document title is not repeated)."""
-        text = _clean(text)
-        if not text:
-            return
-        strip = self.first_heading if self.title_is_first_heading else None
-        path = tuple(t for lv, t in self.levels if not (lv == 1 and t == strip))
-        self.blocks.append(Block(path, text))
-
-
 def parse_markdown(text: str) -> tuple[str, list[Block]]:
     """Title (first level-1 heading) and blocks of a Markdown text."""
     from markdown_it import MarkdownIt
 
-    outline = _Outline()
+    outline = Outline()
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     pending_heading: int | None = None
+    items = 0  # the depth of list items the walk is in
     for token in tokens:
-        if token.type == "heading_open":
+        if token.type in ("list_item_open", "list_item_close"):
+            items += 1 if token.type == "list_item_open" else -1
+        elif token.type == "heading_open":
             pending_heading = int(token.tag[1])
         elif token.type == "inline":
             plain = "".join(
@@ -93,7 +64,7 @@ def parse_markdown(text: str) -> tuple[str, list[Block]]:
                 outline.heading(pending_heading, plain)
                 pending_heading = None
             else:
-                outline.paragraph(plain)
+                outline.paragraph(plain, item=items > 0)
         elif token.type in ("fence", "code_block"):
             outline.paragraph(token.content)
     return outline.first_heading, outline.blocks
@@ -104,11 +75,11 @@ def parse_plain_text(text: str) -> tuple[str, list[Block]]:
     paragraphs = [p for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
     title = ""
     if paragraphs:
-        first = _clean(paragraphs[0])
+        first = clean(paragraphs[0])
         if len(first) <= 120 and "\n" not in paragraphs[0].strip():
             title = first
             paragraphs = paragraphs[1:]
-    return title, [Block((), _clean(p)) for p in paragraphs if _clean(p) != title]
+    return title, [Block((), clean(p)) for p in paragraphs if clean(p) != title]
 
 
 def parse_html(text: str) -> tuple[str, list[Block]]:
@@ -120,8 +91,8 @@ def parse_html(text: str) -> tuple[str, list[Block]]:
         tag.decompose()
     for tag in soup.select('[role="navigation"], [role="banner"], [role="contentinfo"], [aria-hidden="true"]'):
         tag.decompose()
-    outline = _Outline()
-    page_title = _clean(soup.title.get_text()) if soup.title else ""
+    outline = Outline()
+    page_title = clean(soup.title.get_text()) if soup.title else ""
     body = soup.body or soup
     for element in body.find_all(
         ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "pre", "blockquote", "dd", "dt"]
@@ -131,7 +102,7 @@ def parse_html(text: str) -> tuple[str, list[Block]]:
         if element.name.startswith("h") and len(element.name) == 2:
             outline.heading(int(element.name[1]), element.get_text(" "))
         else:
-            outline.paragraph(element.get_text(" "))
+            outline.paragraph(element.get_text(" "), item=element.name == "li")
     return outline.first_heading or page_title, outline.blocks
 
 
@@ -143,13 +114,13 @@ def parse_pdf(data: bytes) -> tuple[str, list[Block]]:
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not _opens_without_password(reader):
         raise DocumentError("PDF protégé par un mot de passe")
-    title = _clean(str((reader.metadata or {}).get("/Title", "") or ""))
+    title = clean(str((reader.metadata or {}).get("/Title", "") or ""))
     blocks: list[Block] = []
     for page in reader.pages:
         page_text = page.extract_text() or ""
         for paragraph in re.split(r"\n\s*\n", page_text):
-            if _clean(paragraph):
-                blocks.append(Block((), _clean(paragraph)))
+            if clean(paragraph):
+                blocks.append(Block((), clean(paragraph)))
     if not blocks and reader.pages:
         raise DocumentError("PDF sans couche texte (PDF scanné ?) : rien à indexer")
     return title, blocks
@@ -168,18 +139,18 @@ def parse_docx(data: bytes) -> tuple[str, list[Block]]:
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    outline = _Outline()
-    title = _clean(document.core_properties.title or "")
+    outline = Outline()
+    title = clean(document.core_properties.title or "")
     for paragraph in document.paragraphs:
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
         if style == "Title":
-            title = title or _clean(paragraph.text)
+            title = title or clean(paragraph.text)
             outline.title_is_first_heading = False
         elif style.startswith("Heading"):
             level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
             outline.heading(level, paragraph.text)
         else:
-            outline.paragraph(paragraph.text)
+            outline.paragraph(paragraph.text, item=style.startswith("List"))
     for table in document.tables:
         for row in table.rows:
             outline.paragraph(" | ".join(cell.text for cell in row.cells))

@@ -121,6 +121,17 @@ def counted_terms(question: str) -> tuple[str, ...]:
     return tuple(t for words in match.groups() if words for t in analyze(words)[:1])
 
 
+# A question whose answer is a list: a plural interrogative, « liste », « types de » (« Quelles coopérations… »).
+_LIST = re.compile(
+    r"\b(?:quels|quelles|lesquels|lesquelles|liste|listez|types? d|sortes? d|which|what (?:types|kinds))\b"
+)
+
+
+def asks_for_list(question: str) -> bool:
+    """True when the question asks for several things (« Quelles coopérations la DCI met-elle en œuvre ? »)."""
+    return bool(_LIST.search(_folded(question)))
+
+
 def named_places(question: str) -> tuple[tuple[str, bool], ...]:
     """The analyzed term of each place or partner the question names, with True when it is capitalized (a name).
 

@@ -45,3 +45,12 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+_LISTED = re.compile(r":\s•\s(.+)$")
+
+
+def listed_entries(sentence: str) -> tuple[str, ...]:
+    """The entries of a sentence that lists them after a colon (« … met en œuvre : • A • B • C »), or none."""
+    match = _LISTED.search(sentence)
+    return tuple(e.strip() for e in match.group(1).split(" • ")) if match else ()
