@@ -81,4 +81,9 @@ def interleaved(rankings: Iterable[Sequence[Passage]]) -> list[Passage]:
 def _first_of_each(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
     """The items in order, each key's first only."""
     seen: set[str] = set()
-    return [x for x in items if not (key(x) in seen or seen.add(key(x)))]
+    kept = []
+    for item in items:
+        if key(item) not in seen:
+            seen.add(key(item))
+            kept.append(item)
+    return kept
