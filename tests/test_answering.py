@@ -358,6 +358,8 @@ def test_a_passage_that_does_not_name_the_place_asked_of_says_nothing_of_it() ->
         ("Quelles coopérations la DCI met-elle en œuvre ?", True),
         ("Quels types de coopération la DCI anime-t-elle ?", True),
         ("Liste des coopérations", True),
+        ("Les types de coopération de la DCI ?", True),
+        ("Les sortes d'actions ?", True),
         ("What types of cooperation does it carry out?", True),
         ("Que vise la coopération technique ?", False),
         ("Quel est le budget de la DCI ?", False),

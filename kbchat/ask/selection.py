@@ -96,7 +96,7 @@ def score_sentences(
 def names_one_entry(
     entries: Sequence[str], terms: Sequence[str], present: frozenset[str], acronyms: Mapping[str, list[str]]
 ) -> bool:
-    """True when a list's sentence (« … met en œuvre : A ; B ; C ») holds the question's terms only as one entry does.
+    """True when a list's sentence (« … met en œuvre : • A • B • C ») holds the question's terms only as one entry does.
 
     The question then asks about that entry (« Quelles sont les coopérations opérationnelles ? »), which its own section
     answers better than the list that names it among others.

@@ -123,7 +123,7 @@ def counted_terms(question: str) -> tuple[str, ...]:
 
 # A question whose answer is a list: a plural interrogative, « liste », « types de » (« Quelles coopérations… »).
 _LIST = re.compile(
-    r"\b(?:quels|quelles|lesquels|lesquelles|liste|listez|types? d|sortes? d|which|what (?:types|kinds))\b"
+    r"\b(?:quels|quelles|lesquels|lesquelles|liste|listez|which|what (?:types|kinds))\b|\b(?:types?|sortes?) d(?:e\b|')"
 )
 
 
