@@ -13,6 +13,7 @@ from kbchat.ask.soft_matching import SOFT_FEATURES
 from kbchat.corpus.profiles import ChunkProfile
 from kbchat.text.answer_types import has_answer_type
 from kbchat.text.matching import coverage, share, term_matched
+from kbchat.text.sentences import may_answer
 
 ABSENT_RANK = 200
 # What the passage and the question share: first-stage scores, words, names, numbers, answer type.
@@ -79,10 +80,13 @@ def passage_features(
 ) -> list[float]:
     """The first-stage and lexical features of one candidate passage, in the order of PASSAGE_FEATURES."""
     terms = query.unique_terms
-    sentence_cover = [coverage(terms, s, idf, acronyms) for s in chunk.sentence_terms] or [0.0]
+    usable = [may_answer(s, query.asks_list) for s in chunk.sentences]
+    sentence_cover = [
+        coverage(terms, s, idf, acronyms) if ok else 0.0 for s, ok in zip(chunk.sentence_terms, usable, strict=True)
+    ] or [0.0]
     pair_cover = [
-        coverage(terms, a | b, idf, acronyms)
-        for a, b in zip(chunk.sentence_terms, chunk.sentence_terms[1:], strict=False)
+        coverage(terms, a | b, idf, acronyms) if ok and next_ok else 0.0
+        for a, b, ok, next_ok in zip(chunk.sentence_terms, chunk.sentence_terms[1:], usable, usable[1:], strict=False)
     ] or sentence_cover
     best = int(np.argmax(sentence_cover))
     best_sentence = chunk.sentences[best] if chunk.sentences else ""
@@ -121,8 +125,12 @@ def list_features(passage_rows: np.ndarray) -> np.ndarray:
     return inverse_rank(passage_rows[:, PASSAGE_FEATURES.index("best_sentence")])[:, None]
 
 
-def best_sentence_cosine(sentence_vectors: np.ndarray | None, question_vector: np.ndarray | None) -> float:
-    """The highest cosine of the question's unit vector with a passage's unit sentence vectors (0 without them)."""
+def best_sentence_cosine(
+    sentence_vectors: np.ndarray | None, question_vector: np.ndarray | None, usable: Sequence[bool] = ()
+) -> float:
+    """The highest cosine of the question's unit vector with a passage's usable unit sentence vectors (0 without)."""
+    if sentence_vectors is not None and len(usable) == len(sentence_vectors):
+        sentence_vectors = sentence_vectors[np.asarray(usable, dtype=bool)]
     if sentence_vectors is None or question_vector is None or not len(sentence_vectors):
         return 0.0
     return float(np.max(sentence_vectors @ question_vector))

@@ -13,7 +13,7 @@ from kbchat.corpus.profiles import ChunkProfile, chunk_profile
 from kbchat.text.analyzer import analyze
 from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
 from kbchat.text.matching import coverage, term_matched
-from kbchat.text.sentences import listed_entries
+from kbchat.text.sentences import listed_entries, may_answer
 
 if TYPE_CHECKING:
     from kbchat.ask.retrieval import Passage
@@ -73,9 +73,9 @@ def score_sentences(
     scored: list[ScoredSentence] = []
     for index, (passage, profile) in enumerate(zip(passages, profiles, strict=True)):
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
+            if not may_answer(sentence, query.asks_list):
+                continue
             entries = listed_entries(sentence)
-            if entries and not query.asks_list:
-                continue  # a list answers only a question that asks for one
             answers = coverage(query.answer_terms, present, idf, acronyms)
             if entries and names_one_entry(entries, query.answer_terms, present, acronyms):
                 answers *= LISTED_ENTRY_SHARE
