@@ -267,6 +267,15 @@ def test_best_sentence_cosine(
     assert best_sentence_cosine(vectors, vector) == pytest.approx(expected)
 
 
+def test_a_list_sentence_counts_in_the_features_only_for_a_question_that_asks_for_a_list() -> None:
+    vectors, question = np.asarray([[1.0, 0.0], [0.6, 0.8]]), np.asarray([1.0, 0.0])
+    assert best_sentence_cosine(vectors, question, [False, True]) == pytest.approx(0.6)
+    text = "La DCI met en œuvre : • Les partenariats • La coopération technique. Elle agit à l'étranger."
+    plain = features("À quoi servent les partenariats ?", text)
+    listed = features("Quelles coopérations la DCI met-elle en œuvre ?", text)
+    assert plain["best_sentence"] == 0.0 and listed["best_sentence"] > 0.5
+
+
 def test_each_encoder_has_its_shipped_reranker() -> None:
     from kbchat.ask.reranker import RANKER_PATH, ranker_path
     from kbchat.config import BUNDLED_E5, BUNDLED_MODEL
