@@ -13,7 +13,6 @@ from kbchat.ask.soft_matching import SOFT_FEATURES
 from kbchat.corpus.profiles import ChunkProfile
 from kbchat.text.answer_types import has_answer_type
 from kbchat.text.matching import coverage, share, term_matched
-from kbchat.text.sentences import may_answer
 
 ABSENT_RANK = 200
 # What the passage and the question share: first-stage scores, words, names, numbers, answer type.
@@ -80,7 +79,7 @@ def passage_features(
 ) -> list[float]:
     """The first-stage and lexical features of one candidate passage, in the order of PASSAGE_FEATURES."""
     terms = query.unique_terms
-    usable = [may_answer(s, query.asks_list) for s in chunk.sentences]
+    usable = chunk.answering(query.asks_list)
     sentence_cover = [
         coverage(terms, s, idf, acronyms) if ok else 0.0 for s, ok in zip(chunk.sentence_terms, usable, strict=True)
     ] or [0.0]

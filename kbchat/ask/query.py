@@ -51,7 +51,7 @@ class Query:
     kind: str | None
     counted: tuple[str, ...]
     places: tuple[tuple[str, bool], ...]  # each place or partner the question names, True when capitalized
-    asks_list: bool  # the answer is a list: only then may a sentence that lists (« … : A ; B ; C ») answer
+    asks_list: bool  # the answer is a list: only then may a sentence that lists (« … : • A • B ») answer
     vector: np.ndarray | None = None
     weighted_words: WeightedWords | None = None
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, read) for each misspelt word the retriever corrected

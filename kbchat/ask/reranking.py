@@ -20,7 +20,6 @@ from kbchat.ask.query import Query
 from kbchat.ask.reranker import LinearRanker, softmax
 from kbchat.ask.soft_matching import SOFT_FEATURES, soft_features
 from kbchat.text.matching import term_matched
-from kbchat.text.sentences import may_answer
 
 
 def _ranks(scores: Mapping[str, float]) -> dict[str, int]:
@@ -62,7 +61,10 @@ def feature_rows(
     keys = [key for key, _ in head]
     vectors = indexes.sentence_vectors if sentence_vectors else {}
     sentence_dense = np.asarray(
-        [best_sentence_cosine(vectors.get(k), query.vector, usable_sentences(indexes, query, k)) for k in keys]
+        [
+            best_sentence_cosine(vectors.get(k), query.vector, indexes.profile(k).answering(query.asks_list))
+            for k in keys
+        ]
     )
     return feature_matrix(passage_rows, soft_rows(indexes, query, keys, acronyms), sentence_dense)
 
@@ -79,15 +81,10 @@ def soft_rows(indexes: Indexes, query: Query, keys: Sequence[str], acronyms: Map
             continue
         profile = indexes.profile(key)
         spelled_out = [s in acronyms and term_matched(s, profile.term_set, acronyms) for s in asked.stems]
-        usable = usable_sentences(indexes, query, key)
+        usable = profile.answering(query.asks_list)
         columns = [c for c, ok in zip(profile.sentence_columns, usable, strict=True) if ok]
         rows[i] = soft_features(asked, passage, columns, spelled_out)
     return rows
-
-
-def usable_sentences(indexes: Indexes, query: Query, key: str) -> list[bool]:
-    """Which of a candidate's sentences may answer the question (see may_answer)."""
-    return [may_answer(s, query.asks_list) for s in indexes.profile(key).sentences]
 
 
 def rerank(ranker: LinearRanker, rows: np.ndarray, head: list[tuple[str, float]]) -> list[tuple[str, float]]:

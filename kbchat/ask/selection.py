@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING
 from kbchat.ask.query import Query
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import ChunkProfile, chunk_profile
-from kbchat.text.analyzer import analyze
 from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
 from kbchat.text.matching import coverage, term_matched
-from kbchat.text.sentences import listed_entries, may_answer
 
 if TYPE_CHECKING:
     from kbchat.ask.retrieval import Passage
@@ -73,9 +71,9 @@ def score_sentences(
     scored: list[ScoredSentence] = []
     for index, (passage, profile) in enumerate(zip(passages, profiles, strict=True)):
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
-            if not may_answer(sentence, query.asks_list):
-                continue
-            entries = listed_entries(sentence)
+            entries = profile.listed[position]
+            if entries and not query.asks_list:
+                continue  # a list answers only a question that asks for several things
             answers = coverage(query.answer_terms, present, idf, acronyms)
             if entries and names_one_entry(entries, query.answer_terms, present, acronyms):
                 answers *= LISTED_ENTRY_SHARE
@@ -94,7 +92,7 @@ def score_sentences(
 
 
 def names_one_entry(
-    entries: Sequence[str], terms: Sequence[str], present: frozenset[str], acronyms: Mapping[str, list[str]]
+    entries: Sequence[frozenset[str]], terms: Sequence[str], present: frozenset[str], acronyms: Mapping[str, list[str]]
 ) -> bool:
     """True when a list's sentence (« … met en œuvre : • A • B • C ») holds the question's terms only as one entry does.
 
@@ -104,7 +102,7 @@ def names_one_entry(
     matched = [t for t in terms if term_matched(t, present, acronyms)]
     if not matched:
         return False
-    return any(all(term_matched(t, set(analyze(entry)), acronyms) for t in matched) for entry in entries)
+    return any(all(term_matched(t, entry, acronyms) for t in matched) for entry in entries)
 
 
 def sentence_meanings(passage: Passage, query: Query, count: int) -> list[float]:

@@ -7,14 +7,15 @@ from functools import lru_cache
 
 from kbchat.corpus.chunking import Chunk
 from kbchat.text.analyzer import STOPWORDS, analyze, fold_accents, words
-from kbchat.text.sentences import split_sentences
+from kbchat.text.sentences import listed_entries, split_sentences
 
 
 @dataclass(frozen=True)
 class ChunkProfile:
     """A chunk's terms, words and sentences (title and headings included), and its content words.
 
-    sentence_columns gives, for each sentence, the positions in content_words of its words and the headings' words.
+    sentence_columns gives, for each sentence, the positions in content_words of its words and the headings' words;
+    listed, for each sentence that lists entries after a colon (« … met en œuvre : • A • B »), their terms (else none).
     """
 
     terms: tuple[str, ...]
@@ -25,6 +26,11 @@ class ChunkProfile:
     sentence_terms: tuple[frozenset[str], ...]
     content_words: tuple[str, ...]
     sentence_columns: tuple[tuple[int, ...], ...]
+    listed: tuple[tuple[frozenset[str], ...], ...]
+
+    def answering(self, asks_list: bool) -> tuple[bool, ...]:
+        """Which sentences may answer: any does, but a list's only a question that asks for several things."""
+        return tuple(asks_list or not entries for entries in self.listed)
 
 
 def surface_words(text: str) -> list[str]:
@@ -60,4 +66,5 @@ def chunk_profile(chunk: Chunk) -> ChunkProfile:
         tuple(
             tuple(sorted({column[w] for w in (*content_words(s), *heading_words) if w in column})) for s in sentences
         ),
+        tuple(tuple(frozenset(analyze(entry)) for entry in listed_entries(s)) for s in sentences),
     )

@@ -54,8 +54,3 @@ def listed_entries(sentence: str) -> tuple[str, ...]:
     """The entries of a sentence that lists them after a colon (« … met en œuvre : • A • B • C »), or none."""
     match = _LISTED.search(sentence)
     return tuple(e.strip() for e in match.group(1).split(" • ")) if match else ()
-
-
-def may_answer(sentence: str, asks_list: bool) -> bool:
-    """Whether a sentence may answer: any does, but a list's only a question that asks for several things."""
-    return asks_list or not listed_entries(sentence)
