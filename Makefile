@@ -21,6 +21,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m kbchat.index.e5_conversion models/multilingual-e5-small
 	$(PY) -m kbchat.index.embedding bundled:all-MiniLM-L6-v2 bundled:multilingual-e5-small
 	$(PY) -m kbchat.index.word_vectors
+	$(PY) -m kbchat.index.lexicon
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -76,3 +76,18 @@ def test_the_cooperations_the_sub_headings_name_answer_a_question_that_asks_for_
         assert name in answer.answer, answer.answer
     assert citations_grounded(answer)
     assert "•" not in dci_kb.ask("Que vise la coopération technique ?").answer
+
+
+def test_an_english_question_is_read_in_french_and_answered_from_the_french_page(dci_kb_e5: KnowledgeBase) -> None:
+    answer = dci_kb_e5.ask("How many officers does the DCI network have abroad?")
+    assert answer.answered and "300 policiers" in answer.answer, answer.answer
+    assert ("officers", "policiers") in answer.corrected and ("network", "réseau") in answer.corrected
+    assert "« policiers » pour « officers »" in answer.spelling_note
+    assert citations_grounded(answer)
+    refused = dci_kb_e5.ask("Who is the director of the DCI?")  # « directeur »: the page never says it
+    assert not refused.answered, refused.answer
+
+
+def test_the_default_encoder_leaves_english_words_as_typed(dci_kb: KnowledgeBase) -> None:
+    answer = dci_kb.ask("How many officers does the DCI network have abroad?")
+    assert answer.corrected == ()

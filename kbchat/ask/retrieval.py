@@ -16,8 +16,12 @@ from kbchat.ask.reranking import feature_rows, rerank
 from kbchat.ask.soft_matching import weighted_words
 from kbchat.config import RetrievalConfig
 from kbchat.corpus.chunking import Chunk
+from kbchat.index.lexicon import load_translator
 from kbchat.text.acronyms import spell_out
+from kbchat.text.analyzer import analyze_query
+from kbchat.text.language import is_english
 from kbchat.text.spelling import corrected
+from kbchat.text.translation import translated
 
 
 @dataclass(frozen=True)
@@ -41,22 +45,35 @@ class Retriever:
         self.phrases = indexes.acronym_phrases if config.expand_acronyms else {}
 
     def analyze(self, question: str, history: Sequence[str] = ()) -> Query:
-        """The question, its misspelt words read as the base writes them, analyzed once with the vectors it needs."""
+        """The question, its words read as the base writes them, analyzed once with the vectors it needs.
+
+        The encoder reads an English question as typed: its translated words serve the lexical side.
+        """
         indexes = self.indexes
-        vocabulary = indexes.vocabulary() if self.config.correct_spelling else None
-        corrections: tuple[tuple[str, str], ...] = ()
-        if vocabulary is not None:
-            question, corrections = corrected(question, vocabulary)
-            history = [corrected(h, vocabulary)[0] for h in history]
-        query = analyze_question(question, history, self.acronyms)
+        read, corrections = self.read(question)
+        query = analyze_question(read, [self.read(h)[0] for h in history], self.acronyms)
         vector = None
         if self.config.weights.dense > 0 and indexes.by_id:
+            translated = corrections and self.config.translate_english and is_english(question)
+            text = analyze_question(question, history, self.acronyms).text if translated else query.text
             # The encoder reads the base's acronyms spelled out, as most of its passages say them.
-            vector = np.asarray(indexes.embeddings.embed_query(spell_out(query.text, self.phrases)))
+            vector = np.asarray(indexes.embeddings.embed_query(spell_out(text, self.phrases)))
         words = None
         if indexes.word_vectors is not None:
             words = weighted_words(query.words, indexes.word_vectors, indexes.lexical.idf, query.word_weights)
         return replace(query, vector=vector, weighted_words=words, corrections=corrections)
+
+    def read(self, question: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The question as the base writes it, and each (typed, read) word: English translated, misspellings fixed."""
+        if self.config.translate_english and is_english(question):
+            return translated(question, load_translator().translations, self.known)
+        vocabulary = self.indexes.vocabulary() if self.config.correct_spelling else None
+        return corrected(question, vocabulary) if vocabulary is not None else (question, ())
+
+    def known(self, word: str) -> bool:
+        """True when the base holds the word (its analyzed terms)."""
+        terms = analyze_query(word)
+        return bool(terms) and all(t in self.indexes.lexical.doc_freq for t in terms)
 
     def rankings(self, query: Query) -> FirstStageRankings:
         """The query's first-stage rankings and their fusion."""

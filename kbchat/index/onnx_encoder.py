@@ -76,3 +76,19 @@ class OnnxEncoder:
                 tokens.append(hidden)
                 offsets.append(list(encoding.offsets))
         return TokenPass(vectors, tokens, offsets)
+
+    def run_short(self, texts: list[str], batch: int = 256) -> np.ndarray:
+        """Vectors of many short texts (words), those of one length in word pieces run together, so unpadded."""
+        encodings = self.tokenizer.encode_batch(texts) if texts else []
+        by_length: dict[int, list[int]] = {}
+        for row, encoding in enumerate(encodings):
+            by_length.setdefault(len(encoding.ids), []).append(row)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for rows in by_length.values():
+            for start in range(0, len(rows), batch):
+                part = rows[start : start + batch]
+                ids = np.asarray([encodings[row].ids for row in part], dtype=np.int64)
+                feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+                means = self.session.run(None, feeds)[0].mean(axis=1)
+                vectors[part] = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        return vectors
