@@ -283,6 +283,9 @@ def test_a_role_question_needs_its_subject_in_the_passage_not_its_frame() -> Non
         ),
         # No date or number asked: no such check.
         ("Qui dirige le réseau ?", "La direction compte 300 policiers.", False),
+        # What is counted is held in a longer form, as the evidence's other terms may be (« police », « policiers »).
+        ("How many police and gendarmes are there?", "Le réseau compte 300 policiers et gendarmes.", False),
+        ("How many police and gendarmes are there?", "Le réseau compte 300 gendarmes.", True),
     ],
 )
 def test_a_date_or_number_counts_only_from_a_sentence_about_the_question(

@@ -60,7 +60,7 @@ def weigh_evidence(
     # A number answers « combien de X (en Y) » only from a sentence that holds a number and speaks of X (and Y); a date
     # or number whose sentence, and the one before it, say nothing of the question dates or counts another thing.
     counted = (
-        all(term_matched(term, said, acronyms) for term in query.counted)
+        all(term_matched(term, said | extended(query.counted, said), acronyms) for term in query.counted)
         and not (precise and coverage(terms, around, idf, acronyms) == 0)
         and (found or not (precise and query.kind == "number"))
     )

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-
-from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOPWORDS
+from functools import cache
 
 from kbchat.text.analyzer import QUERY_STOPWORDS, fold_accents
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _ACRONYM = re.compile(r"[A-Z]{2,}")
+
+
+@cache
+def english_stopwords() -> frozenset[str]:
+    """scikit-learn's English stopwords (« each », « many »), loaded at the first English question (1 s)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def translated(
@@ -25,7 +32,7 @@ def translated(
     wanted = [
         m
         for m in _WORD.finditer(question)
-        if m.group().lower() not in ENGLISH_STOPWORDS
+        if m.group().lower() not in english_stopwords()
         and fold_accents(m.group().lower()) not in QUERY_STOPWORDS
         and not _ACRONYM.fullmatch(m.group())
         and not known(m.group())
