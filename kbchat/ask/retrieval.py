@@ -54,8 +54,8 @@ class Retriever:
         query = analyze_question(read, [self.read(h)[0] for h in history], self.acronyms)
         vector = None
         if self.config.weights.dense > 0 and indexes.by_id:
-            translated = corrections and self.config.translate_english and is_english(question)
-            text = analyze_question(question, history, self.acronyms).text if translated else query.text
+            english = corrections and self.config.translate_english and is_english(question)
+            text = analyze_question(question, history, self.acronyms).text if english else query.text
             # The encoder reads the base's acronyms spelled out, as most of its passages say them.
             vector = np.asarray(indexes.embeddings.embed_query(spell_out(text, self.phrases)))
         words = None

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 ENGLISH_MARGIN = 1.0  # on the Zipf scale (log10 of uses per billion words): ten times more common in English
 ENGLISH_SHARE = 0.5  # the least share of a question's words that must be English for the question to be
 MIN_WORDS = 2  # « Budget ? » or « Police » alone tells no language
@@ -16,6 +14,8 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 @lru_cache(maxsize=65536)
 def is_english_word(word: str) -> bool:
     """True when a word is far more common in English than in French (« the », « how », « embassies »)."""
+    from wordfreq import zipf_frequency  # 0.15 s, for the encoders that translate only
+
     lower = word.lower()
     return zipf_frequency(lower, "en") >= zipf_frequency(lower, "fr") + ENGLISH_MARGIN
 
