@@ -57,14 +57,19 @@ class Translator:
     """English words read as French ones, through the lexicon and the encoder that built it."""
 
     def __init__(self, lexicon: Lexicon, model: str = BUNDLED_E5) -> None:
-        """Keep the lexicon and open its encoder."""
+        """Keep the lexicon and the name of its encoder."""
         self.lexicon = lexicon
-        self.engine = load_engine(model, TRANSLATION_ENGINE)
-        self.prompt = self.engine.prompts.get("query", "")
+        self.model = model
 
     def translations(self, words: Sequence[str]) -> list[list[str]]:
         """Each word's French translations, nearest first."""
-        return self.lexicon.nearest(self.engine.run_short([self.prompt + w.lower() for w in words]))
+        return self.lexicon.nearest(word_vectors([w.lower() for w in words], self.model))
+
+
+def word_vectors(words: Sequence[str], model: str = BUNDLED_E5) -> np.ndarray:
+    """The encoder's unit vectors of words, each read as a query, as the lexicon's were."""
+    engine = load_engine(model, TRANSLATION_ENGINE)
+    return engine.run_short([engine.prompts.get("query", "") + w for w in words])
 
 
 def export_lexicon(folder: Path, model: str = BUNDLED_E5) -> Path:
@@ -72,9 +77,7 @@ def export_lexicon(folder: Path, model: str = BUNDLED_E5) -> Path:
 
     def build(staging: Path) -> None:
         words = french_words()
-        engine = load_engine(model, TRANSLATION_ENGINE)
-        vectors = engine.run_short([engine.prompts.get("query", "") + w for w in words])
-        np.save(staging / "vectors.npy", vectors.astype(np.float16))
+        np.save(staging / "vectors.npy", word_vectors(words, model).astype(np.float16))
         (staging / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
 
     return build_once(folder, "words.json", build)

@@ -68,9 +68,7 @@ class OnnxEncoder:
         tokens: list[np.ndarray] = []
         offsets: list[list[Span]] = []
         for row, encoding in enumerate(self.tokenizer.encode_batch(texts) if texts else []):
-            ids = np.asarray([encoding.ids], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-            hidden = self.session.run(None, feeds)[0][0]
+            hidden = self._hidden([encoding.ids])[0]
             vectors[row] = unit_mean(hidden)
             if keep_tokens:
                 tokens.append(hidden)
@@ -87,8 +85,11 @@ class OnnxEncoder:
         for rows in by_length.values():
             for start in range(0, len(rows), batch):
                 part = rows[start : start + batch]
-                ids = np.asarray([encodings[row].ids for row in part], dtype=np.int64)
-                feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-                means = self.session.run(None, feeds)[0].mean(axis=1)
-                vectors[part] = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+                vectors[part] = [unit_mean(hidden) for hidden in self._hidden([encodings[row].ids for row in part])]
         return vectors
+
+    def _hidden(self, ids: list[list[int]]) -> np.ndarray:
+        """The token vectors of one batch of texts whose word pieces are all of one length."""
+        batch = np.asarray(ids, dtype=np.int64)
+        feeds = {"input_ids": batch, "attention_mask": np.ones_like(batch), "token_type_ids": np.zeros_like(batch)}
+        return self.session.run(None, feeds)[0]
