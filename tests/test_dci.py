@@ -78,6 +78,21 @@ def test_the_cooperations_the_sub_headings_name_answer_a_question_that_asks_for_
     assert "•" not in dci_kb.ask("Que vise la coopération technique ?").answer
 
 
+@pytest.mark.parametrize("encoder", ["default", "e5"])
+def test_what_the_dci_is_answers_what_it_is_and_a_subject_the_page_only_mentions_is_refused(
+    request: pytest.FixtureRequest, encoder: str
+) -> None:
+    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
+    for question in ("Qu'est-ce que la DCI ?", "Que fait la DCI ?", "C'est quoi la DCI ?"):
+        answer = dci_kb.ask(question)
+        assert answer.answer.startswith("Créée en 2010, la direction de la coopération internationale est"), question
+        assert citations_grounded(answer)
+    assert "criminalités internationales" in dci_kb.ask("À quoi sert la coopération opérationnelle ?").answer
+    for question in ("Qu'est-ce que la gendarmerie nationale ?", "C'est quoi la sécurité civile ?"):
+        refused = dci_kb.ask(question)
+        assert not refused.answered and refused.evidence.uncounted, refused.answer
+
+
 def test_an_english_question_is_read_in_french_and_answered_from_the_french_page(dci_kb_e5: KnowledgeBase) -> None:
     answer = dci_kb_e5.ask("How many officers does the DCI network have abroad?")
     assert answer.answered and "300 policiers" in answer.answer, answer.answer
@@ -86,6 +101,8 @@ def test_an_english_question_is_read_in_french_and_answered_from_the_french_page
     assert citations_grounded(answer)
     refused = dci_kb_e5.ask("Who is the director of the DCI?")  # « directeur »: the page never says it
     assert not refused.answered, refused.answer
+    europol = dci_kb_e5.ask("What is Europol?")  # a name, not read as « européennes »
+    assert not europol.answered and europol.corrected == (), europol.answer
 
 
 def test_the_default_encoder_leaves_english_words_as_typed(dci_kb: KnowledgeBase) -> None:

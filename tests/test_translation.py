@@ -36,13 +36,14 @@ def test_a_word_is_english_when_far_more_common_in_english(word: str, english: b
     assert is_english_word(word) is english
 
 
-BASE = {"sécurité", "policiers", "réseau", "experts", "civil", "étranger"}
+BASE = {"sécurité", "policiers", "réseau", "experts", "civil", "étranger", "européennes"}
 TRANSLATIONS = {
     "security": ["sécurité", "securite"],
     "officers": ["officiers", "policiers"],
     "network": ["réseau"],
     "director": ["directeur", "directeurs"],
     "headquarters": [],
+    "europol": ["européen", "européennes"],
 }
 
 
@@ -69,6 +70,8 @@ def fake_translate(words: Sequence[str]) -> list[list[str]]:
         # No translation the base holds: the word stays as typed, and the evidence finds it missing.
         ("Who is the director?", "Who is the director?", ()),
         ("Where are the headquarters?", "Where are the headquarters?", ()),
+        # A name, no more English than French, is no English word: « Europol » is not « européennes ».
+        ("What is Europol?", "What is Europol?", ()),
     ],
 )
 def test_each_word_the_base_lacks_is_read_as_its_translation_the_base_holds(

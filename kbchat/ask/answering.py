@@ -12,6 +12,7 @@ from kbchat.ask.selection import ScoredSentence, best_sentence, choose_sentences
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import chunk_profile
 from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
+from kbchat.text.definitions import only_mentions
 from kbchat.text.matching import coverage, extended, missing_known_share, name_held, term_matched
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ def weigh_evidence(
     )
     # A passage that does not name the place or partner the question names (« en Afrique ») says nothing of it.
     placed = all(name_held(term, present) for term, named in query.places if named or term not in known)
+    # « Qu'est-ce que la gendarmerie nationale ? » is not answered by « commune à la police et à la gendarmerie ».
+    described = best.defines > 0 or not only_mentions(best.sentence, query.subject, acronyms)
     typed = found and counted
     present |= extended(query.evidence_terms, present)
     return Evidence(
@@ -73,7 +76,7 @@ def weigh_evidence(
         missing_known_share(query.evidence_terms, present, known, idf, acronyms),
         typed,
         best.meaning,
-        not (counted and placed),
+        not (counted and placed and described),
     )
 
 

@@ -16,6 +16,7 @@ from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
 from kbchat.text.answer_types import asks_for_list, counted_terms, framing_terms, named_places, question_type
 from kbchat.text.courtesy import small_talk, without_courtesy
+from kbchat.text.definitions import overview_terms
 from kbchat.text.spelling import with_apostrophes
 
 FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
@@ -52,6 +53,7 @@ class Query:
     counted: tuple[str, ...]
     places: tuple[tuple[str, bool], ...]  # each place or partner the question names, True when capitalized
     asks_list: bool  # the answer is a list: only then may a sentence that lists (« … : • A • B ») answer
+    subject: tuple[str, ...]  # the terms of the subject an overview question asks about (« Qu'est-ce que la DCI ? »)
     vector: np.ndarray | None = None
     weighted_words: WeightedWords | None = None
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, read) for each misspelt word the retriever corrected
@@ -84,6 +86,7 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
     surfaces = [surface_words(part) for part in parts]
     surface_runs = tuple(tuple(w for w in found if w not in QUERY_STOPWORDS) for found in surfaces)
     answer_terms, framing = own_terms or context_terms, set(framing_terms(question))
+    subject = overview_terms(question)
     return Query(
         question=question,
         context=context,
@@ -101,10 +104,12 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         capitalized=tuple(fold_accents(w.lower()) for part in parts for w in CAPITALIZED.findall(part)),
         numbers=tuple(n for part in parts for n in _NUMBER.findall(part)),
         answer_terms=answer_terms,
-        evidence_terms=tuple(t for t in answer_terms if t not in framing) or answer_terms,
+        # An overview question's evidence is its subject: « Décris », « Présentez-moi » only frame it.
+        evidence_terms=subject or tuple(t for t in answer_terms if t not in framing) or answer_terms,
         context_terms=context_terms,
         kind=question_type(question),
         counted=counted_terms(question),
         places=named_places(question),
         asks_list=asks_for_list(question),
+        subject=subject,
     )

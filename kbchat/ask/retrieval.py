@@ -10,6 +10,7 @@ import numpy as np
 from kbchat.ask.first_stage import FirstStageRankings, rank_first_stage
 from kbchat.ask.fusion import rerank_pool
 from kbchat.ask.indexes import Indexes
+from kbchat.ask.overview import defining_first
 from kbchat.ask.query import Query, analyze_question
 from kbchat.ask.reranker import LinearRanker
 from kbchat.ask.reranking import feature_rows, rerank
@@ -99,5 +100,7 @@ class Retriever:
             pooled = {key for key, _ in head}
             reranked = rerank(self.ranker, self.features(query, rankings, head), head)
             ranked = reranked + [(key, 0.0) for key, _ in ranked if key not in pooled]
+        depth = max(self.config.rerank_depth, k)
+        ranked = defining_first(ranked[:depth], self.indexes.by_id, query.subject, self.acronyms) + ranked[depth:]
         vectors = self.indexes.sentence_vectors
         return [Passage(self.indexes.by_id[key], score, vectors.get(key)) for key, score in ranked[:k]]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kbchat.ask.overview import definitions
 from kbchat.ask.query import Query
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import ChunkProfile, chunk_profile
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
 
 MARKER_ROOM = len(" [1]")
 LISTED_ENTRY_SHARE = 0.5  # a list's sentence answering of one of its entries counts this much of what it holds
+# What saying what an overview question's subject is adds (overview.definitions): a definition's margin over a
+# section's first sentence, half of it, then outweighs the passages' rank (« Que fait la DCI ? »).
+DEFINITION_WEIGHT = 2.0
 # Openers that point back to an earlier sentence: a demonstrative and its noun, or a subject pronoun. « Il » is left
 # out (mostly impersonal: « Il est procédé… »), as is « Ce » before a relative (« Ce qui… »).
 _ANAPHORIC = re.compile(
@@ -36,6 +40,7 @@ class ScoredSentence:
     score: float
     meaning: float = 0.0  # cosine of the question's vector with the sentence's (0 without vectors)
     answers: float = 0.0  # the IDF share of the question's own answer terms it holds
+    defines: float = 0.0  # how much it says what an overview question's subject is (overview.definitions)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ def score_sentences(
     profiles = [chunk_profile(p.chunk) for p in passages]
     meanings = [sentence_meanings(p, query, len(f.sentences)) for p, f in zip(passages, profiles, strict=True)]
     closest = max((m for row in meanings for m in row), default=0.0)
+    defining = definitions([p.chunk for p in passages], query.subject, acronyms)
     scored: list[ScoredSentence] = []
     for index, (passage, profile) in enumerate(zip(passages, profiles, strict=True)):
         for position, (sentence, present) in enumerate(zip(profile.sentences, profile.sentence_terms, strict=True)):
@@ -80,14 +86,16 @@ def score_sentences(
             # « Ils sont affectés… » speaks of what the sentence before names, where the earlier question may be.
             about = terms_about(profile, position)
             meaning = meanings[index][position]
+            says = defining.get((index, position), 0.0)
             score = (
                 answers
                 + policy.context_weight * coverage(query.context_terms, about, idf, acronyms)
                 + policy.type_weight * has_answer_type(sentence, query.kind)
                 + policy.rank_weight * passage.score / top
                 + policy.meaning_weight * (meaning - closest)
+                + DEFINITION_WEIGHT * says
             )
-            scored.append(ScoredSentence(index, position, sentence, score, meaning, answers))
+            scored.append(ScoredSentence(index, position, sentence, score, meaning, answers, says))
     return sorted(scored, key=lambda c: (-c.score, c.passage_index))
 
 

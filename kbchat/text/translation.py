@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 
 from kbchat.text.analyzer import QUERY_STOPWORDS, fold_accents
+from kbchat.text.language import is_english_word
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _ACRONYM = re.compile(r"[A-Z]{2,}")
@@ -26,8 +27,8 @@ def translated(
     """The question with each content word the base lacks replaced by the first of its translations the base holds.
 
     translate gives each word's French translations, nearest first; known tells whether the base holds a word.
-    A word without such a translation is left as typed, and so are acronyms (« DCI »). Returns the question and
-    each (typed, read) pair.
+    A word without such a translation is left as typed, and so are acronyms (« DCI ») and words no more English than
+    French (names: « Europol », « Schengen »). Returns the question and each (typed, read) pair.
     """
     wanted = [
         m
@@ -36,6 +37,7 @@ def translated(
         and fold_accents(m.group().lower()) not in QUERY_STOPWORDS
         and not _ACRONYM.fullmatch(m.group())
         and not known(m.group())
+        and is_english_word(m.group())
     ]
     choices = translate([m.group() for m in wanted]) if wanted else []
     pairs: list[tuple[str, str]] = []
