@@ -10,6 +10,7 @@ from kbchat.ask.query import analyze_question
 from kbchat.ask.retrieval import Passage
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
+from kbchat.text.analyzer import analyze_query
 from kbchat.text.definitions import defines, heads, only_mentions, overview_subject, overview_terms
 
 ACRONYMS = {"dci": ["direct", "cooper", "international"]}
@@ -107,6 +108,42 @@ def test_heads(subject: tuple[str, ...], headings: tuple[str, ...], expected: bo
 )
 def test_only_mentions(sentence: str, subject: tuple[str, ...], expected: bool) -> None:
     assert only_mentions(sentence, subject, ACRONYMS) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "mentioned", "defined"),
+    [
+        (
+            "Elle est l'interlocuteur privilégié du ministère des affaires étrangères.",
+            "ministère des affaires étrangères",
+            True,
+            False,
+        ),
+        ("Les savoir-faire du ministère de l'Intérieur sont reconnus.", "ministère de l'Intérieur", True, False),
+        (
+            "Ils sont affectés dans les 74 services de sécurité intérieure.",
+            "service de sécurité intérieure",
+            True,
+            False,
+        ),
+        (
+            "Direction commune à la police, rattachée à la Direction générale de la police nationale.",
+            "Direction générale de la police nationale",
+            True,
+            False,
+        ),
+        ("Dans le domaine des affaires européennes, elle coordonne.", "affaires européennes", True, False),
+        # « Des » opening the clause is an article; a clause of its own names the subject as such.
+        ("Des modèles informatisés permettent d'évaluer la rentabilité.", "modèles informatisés", False, False),
+        ("Créée en 2010, la DCI est l'un des acteurs majeurs du ministère.", "DCI", False, True),
+    ],
+)
+def test_a_subject_named_after_a_preposition_is_mentioned_not_defined(
+    sentence: str, subject: str, mentioned: bool, defined: bool
+) -> None:
+    terms = tuple(analyze_query(subject))
+    assert only_mentions(sentence, terms, ACRONYMS) is mentioned
+    assert defines(sentence, terms, ACRONYMS) is defined
 
 
 def chunk(text: str, position: int, headings: tuple[str, ...] = ("Une expertise reconnue",)) -> Chunk:

@@ -34,9 +34,12 @@ _QUALIFIERS = frozenset(
     "pourquoi ou combien in for with on at against to from about by when how why where".split()
 )
 MAX_SUBJECT_WORDS = 8
-# « du », « des » are left out: as often articles (« des modèles informatisés permettent… »).
 _PREPOSITIONS = frozenset("a au aux de en par pour avec sur dans chez entre of in to for with by".split())
+_CONTRACTED = frozenset(("du", "des"))
 _ARTICLES = frozenset("le la les l un une the".split())
+_CLAUSE = re.compile(r"[,;:()«»\[\]]")
+# The words that may join a subject's own within one mention (« direction générale de la police nationale »).
+_LINKS = frozenset("de d du des la le les l of the".split())
 
 
 def overview_subject(question: str) -> str | None:
@@ -81,27 +84,48 @@ def _naming(sentence: str, subject: Sequence[str], acronyms: Mapping[str, list[s
 
 
 def defines(sentence: str, subject: Sequence[str], acronyms: Mapping[str, list[str]]) -> bool:
-    """True when the sentence names the subject and a copula follows one of its words closely (« La DCI est… »)."""
+    """True when the sentence names the subject and a copula follows one of its words closely (« La DCI est… »).
+
+    A subject named only after a preposition is not what the copula speaks of (« les savoir-faire du ministère… sont »).
+    """
     folded, stems = _naming(sentence, subject, acronyms)
     named = {t for term in subject for t in (term, *acronyms.get(term, ()))}
     return any(
         any(w in COPULAS for w in folded[i + 1 : i + 1 + COPULA_REACH]) for i, s in enumerate(stems) if s in named
-    )
+    ) and not only_mentions(sentence, subject, acronyms)
+
+
+def _mentions(sentence: str, subject: Sequence[str], acronyms: Mapping[str, list[str]]) -> list[bool]:
+    """For each place a clause of the sentence names the whole subject, whether a preposition comes before it.
+
+    A mention is a run of the subject's words joined by « de », « la »… (not « et »: « la police nationale et la
+    gendarmerie » names no « gendarmerie nationale » after « police »). Articles and numbers before it are skipped
+    (« dans les 74 services »); « du », « des » are prepositions after a word (« le domaine des affaires »), articles
+    when they open the clause (« Des modèles… »).
+    """
+    named = {t for term in subject for t in (term, *acronyms.get(term, ()))}
+    found: list[bool] = []
+    for clause in _CLAUSE.split(sentence):
+        folded = [fold_accents(w) for w in words(clause)]
+        stems = [stem(w) for w in folded]
+        for i, s in enumerate(stems):
+            end = i
+            while end < len(stems) and (stems[end] in named or folded[end] in _LINKS):
+                end += 1
+            if s not in named or not all(term_matched(t, set(stems[i:end]), acronyms) for t in subject):
+                continue
+            before = i - 1
+            while before >= 0 and (folded[before] in _ARTICLES or folded[before].isdigit()):
+                before -= 1
+            word = folded[before] if before >= 0 else ""
+            found.append(word in _PREPOSITIONS or (word in _CONTRACTED and before > 0))
+    return found
 
 
 def only_mentions(sentence: str, subject: Sequence[str], acronyms: Mapping[str, list[str]]) -> bool:
-    """True when the sentence names the subject only after a preposition (« experts en sécurité civile »)."""
-    folded, stems = _naming(sentence, subject, acronyms)
-    if not stems:
-        return False
-    first = {subject[0], *acronyms.get(subject[0], ())[:1]}
-    for i in (i for i, s in enumerate(stems) if s in first):
-        before = i - 1
-        while before >= 0 and folded[before] in _ARTICLES:
-            before -= 1
-        if before < 0 or folded[before] not in _PREPOSITIONS:
-            return False
-    return True
+    """True when the sentence names the subject, each time after a preposition (« experts en sécurité civile »)."""
+    mentions = _mentions(sentence, subject, acronyms) if subject else []
+    return bool(mentions) and all(mentions)
 
 
 def heads(subject: Sequence[str], title: str, headings: Sequence[str], acronyms: Mapping[str, list[str]]) -> bool:
