@@ -11,6 +11,7 @@ from kbchat.ask.retrieval import Passage
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
 from kbchat.text.analyzer import analyze_query
+from kbchat.text.answer_types import framing_terms
 from kbchat.text.definitions import defines, heads, only_mentions, overview_subject, overview_terms
 
 ACRONYMS = {"dci": ["direct", "cooper", "international"]}
@@ -34,6 +35,10 @@ TITLE = "La direction de la coopération internationale"
         ("What does the DCI do?", "dci"),
         ("What is the goal of the partnerships?", "partnerships"),
         ("Qui est Médine ?", "medine"),
+        # A follow-up's opener before a whole question's frame.
+        ("Et que fait la coopération opérationnelle ?", "cooperation operationnelle"),
+        ("And what is the DCI?", "dci"),
+        ("Et qui est le gouverneur ?", None),
         # A question that narrows its subject, asks for something else, or for a person by a role: no overview.
         ("Que fait la DCI en Europe ?", None),
         ("Que fait la DCI dans le domaine des affaires européennes ?", None),
@@ -48,6 +53,18 @@ TITLE = "La direction de la coopération internationale"
 )
 def test_overview_subject(question: str, subject: str | None) -> None:
     assert overview_subject(question) == subject
+
+
+def test_an_overview_question_reads_its_subject_not_its_frame() -> None:
+    query = analyze_question("Et quelle est la mission des partenariats ?", ["Que vise la coopération technique ?"], {})
+    assert query.subject == query.answer_terms == query.evidence_terms == ("partenariat",)
+    assert framing_terms("Et à quoi sert la coopération technique ?") == framing_terms("À quoi sert la coopération ?")
+    lead = chunk("Cette coopération vise à promouvoir les technologies.", 6, ("Une expertise", "Les partenariats"))
+    mission = chunk(
+        "Cette mission s'inscrit au cœur de la lutte.", 4, ("Une expertise", "Les coopérations opérationnelles")
+    )
+    answered, text = ask("Quelle est la mission des partenariats ?", [mission, lead])
+    assert answered and text.startswith("Cette coopération vise à promouvoir"), text
 
 
 def test_a_question_that_asks_for_a_list_is_no_overview() -> None:

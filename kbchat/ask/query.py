@@ -85,8 +85,9 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
     words = list(dict.fromkeys(w for found in word_lists for w in found))
     surfaces = [surface_words(part) for part in parts]
     surface_runs = tuple(tuple(w for w in found if w not in QUERY_STOPWORDS) for found in surfaces)
-    answer_terms, framing = own_terms or context_terms, set(framing_terms(question))
+    # An overview question's answer speaks of its subject: « Décris », « la mission de » only frame it.
     subject = overview_terms(question)
+    answer_terms, framing = subject or own_terms or context_terms, set(framing_terms(question))
     return Query(
         question=question,
         context=context,
@@ -104,7 +105,6 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         capitalized=tuple(fold_accents(w.lower()) for part in parts for w in CAPITALIZED.findall(part)),
         numbers=tuple(n for part in parts for n in _NUMBER.findall(part)),
         answer_terms=answer_terms,
-        # An overview question's evidence is its subject: « Décris », « Présentez-moi » only frame it.
         evidence_terms=subject or tuple(t for t in answer_terms if t not in framing) or answer_terms,
         context_terms=context_terms,
         kind=question_type(question),

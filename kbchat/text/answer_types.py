@@ -96,6 +96,15 @@ _ABOUT = re.compile(
 )
 
 
+# « Et que fait… ? », « And what does… »: a follow-up's opener before a whole question's frame.
+_OPENER = re.compile(r"^\s*(?:et|and|puis|alors|mais|but)\b[\s,]*", re.IGNORECASE)
+
+
+def without_opener(question: str) -> str:
+    """The question without the word that opens a follow-up (« Et », « And », « Puis »…)."""
+    return _OPENER.sub("", question, count=1)
+
+
 def _folded(question: str) -> str:
     """Lower case, accents folded, typographic apostrophes unified."""
     return fold_accents(question.lower()).replace("’", "'")
@@ -159,7 +168,7 @@ def has_answer_type(sentence: str, kind: str | None) -> bool:
 
 def framing_terms(question: str) -> tuple[str, ...]:
     """The analyzed terms of the words that frame a question (its role frame, « en matière de »…), or none."""
-    folded = _folded(question)
+    folded = _folded(without_opener(question))
     match = _FRAME.search(folded)
     framing = [match.group(0)] if match else []
     return tuple(t for phrase in framing + _ABOUT.findall(folded) for t in analyze(phrase))

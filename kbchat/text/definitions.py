@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from kbchat.text.analyzer import analyze_query, fold_accents, stem, words
-from kbchat.text.answer_types import asks_for_list
+from kbchat.text.answer_types import asks_for_list, without_opener
 from kbchat.text.matching import term_matched
 
 # « X est… », « X, …, désigne… »: a verb saying what the subject is, at most COPULA_REACH words after one of its words.
@@ -44,6 +44,7 @@ _LINKS = frozenset("de d du des la le les l of the".split())
 
 def overview_subject(question: str) -> str | None:
     """The subject of a question that asks only what it is or does (« Qu'est-ce que la DCI ? » -> « dci »), or None."""
+    question = without_opener(question)
     text = fold_accents(question.lower()).replace("’", "'").strip().rstrip("?.! ").strip()
     does = _DOES.match(text)
     if does is not None:
