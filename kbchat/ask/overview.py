@@ -36,9 +36,9 @@ def definitions(
         if opens_section(chunk, subject, acronyms):
             shares[(index, 0)] = SECTION_LEAD_SHARE
         for position, sentence in enumerate(chunk_profile(chunk).sentences):
-            place = (chunk.position, position, index)
-            if defines(sentence, subject, acronyms) and place < first.get(chunk.source, (1 << 62, 0, 0)):
-                first[chunk.source] = place
+            if defines(sentence, subject, acronyms):
+                place = (chunk.position, position, index)
+                first[chunk.source] = min(first.get(chunk.source, place), place)
     for _, position, index in first.values():
         shares[(index, position)] = 1.0
     return shares
