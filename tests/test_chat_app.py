@@ -151,6 +151,32 @@ def test_document_text_is_escaped(make_settings, tmp_path: Path, monkeypatch: py
     assert "&#60;script&#62;" in rendered
 
 
+def test_a_base_of_numbered_articles_offers_no_label_as_a_subject(
+    make_settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(tmp_path)
+    (settings.kb_dir / "Titre II").mkdir(parents=True)
+    for number, text in [
+        ("12", "Les jardins partagés ouvrent le samedi."),
+        ("12-1", "Chaque parcelle mesure dix mètres."),
+    ]:
+        (settings.kb_dir / "Titre II" / f"Article {number}.md").write_text(
+            f"Article {number}\n----\n{text}\n", encoding="utf-8"
+        )
+    sync(settings)
+    monkeypatch.setenv("KBCHAT_KB_DIR", str(settings.kb_dir))
+    monkeypatch.setenv("KBCHAT_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("KBCHAT_DATA_DIR", str(settings.data_dir))
+    app = started()
+    welcome = [m.value for m in app.chat_message[0].markdown]
+    assert not [b for b in app.button if str(b.key).startswith("example-")]
+    assert not any("Quelques questions" in text for text in welcome)
+    app = chat(app, "Combien coûte un abonnement de piscine ?")
+    shown = plain_text(app.info[0].value)
+    assert shown == "Je n'ai pas trouvé cette information dans la base de connaissances."
+    assert "samedi" in last_answer(chat(app, "Quand les jardins partagés ouvrent-ils ?"))
+
+
 def console(password: str | None = None) -> AppTest:
     app = AppTest.from_string(CONSOLE, default_timeout=TIMEOUT)
     app.run()

@@ -10,6 +10,7 @@ import numpy as np
 from kbchat.ask.soft_matching import SoftIndex, WeightedWords, weighted_words
 from kbchat.corpus.chunking import Chunk
 from kbchat.corpus.profiles import ChunkProfile, chunk_profile, content_words
+from kbchat.corpus.topics import subject_names
 from kbchat.corpus.word_layout import WordLayout, word_layout
 from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings
@@ -64,7 +65,7 @@ class Indexes:
         soft_index = (
             SoftIndex.from_layout(layout, word_vectors) if word_vectors is not None and layout is not None else None
         )
-        topics = list(dict.fromkeys(name for c in chunks for name in (c.title, *c.headings[-1:])))
+        topics = subject_names(name for c in chunks for name in (c.title, *c.headings[-1:]))
         return cls(
             by_id,
             lexical,

@@ -211,8 +211,10 @@ def render() -> None:
     if not turns:
         with st.chat_message("assistant"):
             st.markdown(WELCOME)
-            st.markdown("Quelques questions pour commencer :")
-            for number, question in enumerate(examples(kb, kb.version)):
+            starters = examples(kb, kb.version)
+            if starters:
+                st.markdown("Quelques questions pour commencer :")
+            for number, question in enumerate(starters):
                 if st.button(escape_text(question), key=f"example-{number}"):
                     clicked = question
     for index, turn in enumerate(turns):
