@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kbchat.corpus.loading import list_documents, load_document
+from kbchat.corpus.loading import list_documents, load_document, title_of_stem
 from kbchat.errors import DocumentError
 
 MINIMAL_PDF_TEXT = "La DCI coopere avec 74 services."
@@ -96,3 +96,17 @@ def test_listing_skips_hidden_and_unsupported(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert [p.relative_to(tmp_path).as_posix() for p in list_documents(tmp_path)] == ["a.md", "sub/c.txt"]
+
+
+@pytest.mark.parametrize(
+    ("stem", "title"),
+    [
+        ("direction-cooperation-internationale", "direction cooperation internationale"),
+        ("Article 515-14", "Article 515-14"),
+        ("rapport_annuel_2020-2021", "rapport annuel 2020-2021"),
+        ("note--brouillon_", "note brouillon"),
+        ("Article 16-1-1", "Article 16-1-1"),
+    ],
+)
+def test_a_file_name_read_as_a_title_keeps_its_numbers(stem: str, title: str) -> None:
+    assert title_of_stem(stem) == title

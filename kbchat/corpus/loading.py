@@ -196,8 +196,12 @@ def parse_document(source: str, data: bytes) -> LoadedDocument:
     blocks = dedupe_blocks(blocks)
     if not blocks:
         raise DocumentError(f"{source} ne contient aucun paragraphe de texte (vide, ou titres seuls).")
-    stem = Path(source).stem.replace("_", " ").replace("-", " ")
-    return LoadedDocument(source, title or stem, tuple(blocks))
+    return LoadedDocument(source, title or title_of_stem(Path(source).stem), tuple(blocks))
+
+
+def title_of_stem(stem: str) -> str:
+    """A file name read as a title: « direction-cooperation » spaced out, a number « 515-14 » or « 2020-2021 » kept."""
+    return " ".join(re.sub(r"_|(?<!\d)-|-(?!\d)", " ", stem).split())
 
 
 def list_documents(root: Path) -> list[Path]:
