@@ -671,3 +671,17 @@ def test_a_term_held_in_a_longer_form_backs_the_answer() -> None:
     found = answer("Quels dossiers en Europe ?", passages)
     assert found.answered and found.evidence.matched == pytest.approx(0.5), found.evidence
     assert not answer("Quels dossiers au directeur ?", passages).answered
+
+
+@pytest.mark.parametrize(
+    ("title", "section", "label"),
+    [
+        ("DCI", "Les partenariats", "[2] DCI — Les partenariats"),
+        ("DCI", "", "[2] DCI"),
+        ("Article 16-1", "Article 16-1", "[2] Article 16-1"),
+        ("Article 16 1", "Article 16-1", "[2] Article 16 1"),
+        ("Article 16", "Article 16-1", "[2] Article 16 — Article 16-1"),
+    ],
+)
+def test_a_source_label_does_not_repeat_its_title(title: str, section: str, label: str) -> None:
+    assert Source("f.md", title, section, "id", 1.0, "texte").label(2) == label

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kbchat.config import AnswerPolicy
+from kbchat.corpus.topics import name_key
 
 if TYPE_CHECKING:
     from kbchat.ask.retrieval import Passage
@@ -48,8 +49,8 @@ class Source:
     cited: bool = False
 
     def label(self, number: int) -> str:
-        """The citation line: « [n] title — section »."""
-        where = f" — {self.section}" if self.section else ""
+        """The citation line: « [n] title — section », the section left out when it only repeats the title."""
+        where = f" — {self.section}" if self.section and name_key(self.section) != name_key(self.title) else ""
         return f"[{number}] {self.title}{where}"
 
     def to_json(self) -> dict[str, object]:
