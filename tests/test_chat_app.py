@@ -175,6 +175,12 @@ def test_a_base_of_numbered_articles_offers_no_label_as_a_subject(
     shown = plain_text(app.info[0].value)
     assert shown == "Je n'ai pas trouvé cette information dans la base de connaissances."
     assert "samedi" in last_answer(chat(app, "Quand les jardins partagés ouvrent-ils ?"))
+    # An article named by its number answers with its text alone; a number no article has is refused.
+    app = chat(app, "Que dit l'article 12 ?")
+    assert "samedi" in last_answer(app) and "parcelle" not in last_answer(app)
+    assert [plain_text(e.label) for e in app.chat_message[-1].expander] == ["[1] Article 12"]
+    app = chat(app, "Que dit l'article 99 ?")
+    assert plain_text(app.chat_message[-1].info[0].value) == shown
 
 
 def console(password: str | None = None) -> AppTest:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from kbchat.ask.soft_matching import SoftIndex, WeightedWords, weighted_words
 from kbchat.corpus.chunking import Chunk
 from kbchat.corpus.profiles import ChunkProfile, chunk_profile, content_words
-from kbchat.corpus.topics import subject_names
+from kbchat.corpus.topics import label_index, subject_names
 from kbchat.corpus.word_layout import WordLayout, word_layout
 from kbchat.index.dense_store import DenseStore
 from kbchat.index.embedding import SentenceEmbeddings
@@ -41,6 +42,7 @@ class Indexes:
     acronym_phrases: dict[str, str] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # the base's distinct content words, laid out with word vectors
     spelling: Vocabulary | None = None
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # « article 16 » -> its chunks
 
     @classmethod
     def build(
@@ -80,7 +82,13 @@ class Indexes:
             {key: n for n, key in enumerate(lexical.ids)},
             acronym_phrases=dict(acronym_phrases or {}),
             words=layout.vocabulary if layout is not None else [],
+            labels=label_index((c.chunk_id, (c.title, *c.headings)) for c in chunks),
         )
+
+    @cached_property
+    def label_kinds(self) -> frozenset[str]:
+        """The words that open the base's numbered labels (« article »)."""
+        return frozenset(label.split()[0] for label in self.labels)
 
     def profile(self, key: str) -> ChunkProfile:
         """The chunk's profile."""

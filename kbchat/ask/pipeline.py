@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from kbchat.ask.answer import Answer
-from kbchat.ask.answering import compose_answer
+from kbchat.ask.answering import compose_answer, refusal
 from kbchat.ask.merging import merged_answer
 from kbchat.ask.retrieval import Retriever
 from kbchat.ask.small_talk import small_talk_reply
@@ -39,11 +39,18 @@ def answer_one(retriever: Retriever, question: str, history: Sequence[str], poli
     if kind is not None:
         return small_talk_reply(question, kind, retriever.indexes.topics)
     query = retriever.analyze(question, history)
-    ranked = retriever.search(query, RANKED_FOR_EVALUATION)
     indexes = retriever.indexes
+    if query.named and not any(label in indexes.labels for label in query.named):
+        # « Que dit l'article 9999 ? » of a base whose articles stop before it.
+        return replace(refusal(indexes.topics), corrected=query.corrections)
+    ranked = retriever.search(query, RANKED_FOR_EVALUATION)
+    named = {key for label in query.named for key in indexes.labels.get(label, ())}
+    if named:
+        # The heading the question names is its evidence: its passage answers, whatever words the question uses.
+        policy = replace(policy, refusal_threshold=0.0)
     answer = compose_answer(
         query,
-        ranked[: policy.top_k],
+        [p for p in ranked if p.chunk.chunk_id in named] or ranked[: policy.top_k],
         indexes.lexical.idf,
         retriever.acronyms,
         policy,

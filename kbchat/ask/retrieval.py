@@ -17,6 +17,7 @@ from kbchat.ask.reranking import feature_rows, rerank
 from kbchat.ask.soft_matching import weighted_words
 from kbchat.config import RetrievalConfig
 from kbchat.corpus.chunking import Chunk
+from kbchat.corpus.topics import named_labels
 from kbchat.index.lexicon import load_translator
 from kbchat.text.acronyms import spell_out
 from kbchat.text.analyzer import analyze_query
@@ -62,7 +63,8 @@ class Retriever:
         words = None
         if indexes.word_vectors is not None:
             words = weighted_words(query.words, indexes.word_vectors, indexes.lexical.idf, query.word_weights)
-        return replace(query, vector=vector, weighted_words=words, corrections=corrections)
+        named = tuple(named_labels(question, indexes.label_kinds))
+        return replace(query, vector=vector, weighted_words=words, corrections=corrections, named=named)
 
     def read(self, question: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """The question as the base writes it, and each (typed, read) word: English translated, misspellings fixed."""
@@ -102,5 +104,15 @@ class Retriever:
             ranked = reranked + [(key, 0.0) for key, _ in ranked if key not in pooled]
         depth = max(self.config.rerank_depth, k)
         ranked = defining_first(ranked[:depth], self.indexes.by_id, query.subject, self.acronyms) + ranked[depth:]
+        ranked = to_front(ranked, [key for label in query.named for key in self.indexes.labels.get(label, ())])
         vectors = self.indexes.sentence_vectors
         return [Passage(self.indexes.by_id[key], score, vectors.get(key)) for key, score in ranked[:k]]
+
+
+def to_front(ranked: list[tuple[str, float]], keys: Sequence[str]) -> list[tuple[str, float]]:
+    """The ranking with keys first, in their order, at the best score (added when the ranking lacks them)."""
+    if not keys:
+        return ranked
+    top = max((score for _, score in ranked), default=0.0)
+    front = dict.fromkeys(keys)
+    return [(key, top) for key in front] + [(key, score) for key, score in ranked if key not in front]

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from kbchat.text.analyzer import fold_accents
 
-# « Article 515-14 », « Titre Ier », « Chapitre III », « Section 2 bis »: a label and a number, no subject.
+# « Article 515-14 », « Titre Ier », « Chapitre III », « Section 2 bis »: a part of a text and its number, no subject
+# (« Apollo 11 », « Louis XIV » are subjects).
+_PARTS = (
+    "article|titre|chapitre|section|sous-section|livre|partie|annexe|paragraphe|tome|volume|fiche|"
+    "chapter|part|appendix|annex"
+)
 _NUMBER = r"(?:\d[\d./-]*(?:er|e)?|[IVXLCDM]+(?:er|e)?|bis|ter|quater|unique)"
-_NUMBERED_LABEL = re.compile(rf"^\w[\w.'-]*(?:[\s-]+{_NUMBER})+$")
+_NUMBERED_LABEL = re.compile(rf"^(?i:{_PARTS})(?:[\s-]+{_NUMBER})+$")
 
 
 def is_numbered_label(name: str) -> bool:
-    """True when the name is a label followed by numbers only (« Article 144 », « Titre V »)."""
+    """True when the name is a part of a text and its number only (« Article 144 », « Titre V »)."""
     return bool(_NUMBERED_LABEL.match(" ".join(name.split())))
 
 
@@ -30,3 +35,32 @@ def subject_names(names: Iterable[str]) -> list[str]:
         if key and key not in kept and not is_numbered_label(name):
             kept[key] = " ".join(name.split())
     return list(kept.values())
+
+
+_ABBREVIATED = {"art": "article"}  # « l'art. 1134 » names « Article 1134 »
+
+
+def label_key(name: str) -> str:
+    """A numbered label as a question may write it: « Article 16-1 », « l'article 16-1 » and « art. 16-1 » alike."""
+    words = re.sub(r"(?<!\d)-|-(?!\d)|[^\w-]+", " ", fold_accents(name).casefold()).split()
+    return " ".join([_ABBREVIATED.get(words[0], words[0]), *words[1:]]) if words else ""
+
+
+def named_labels(question: str, kinds: Collection[str]) -> list[str]:
+    """The keys of the numbered labels of those kinds (« article ») that the question names, in order."""
+    if not kinds:
+        return []
+    words = "|".join(sorted({re.escape(k) for k in kinds} | {a for a, k in _ABBREVIATED.items() if k in kinds}))
+    # Arabic numbers only: read in a question, « vi » or « mi » would be taken for Roman ones.
+    pattern = rf"(?<![\w-])(?:{words})\.?\s+\d+(?:er|e)?(?:-\d+)*(?![\w-])"
+    folded = fold_accents(question).casefold()
+    return list(dict.fromkeys(label_key(m.group(0)) for m in re.finditer(pattern, folded)))
+
+
+def label_index(named: Iterable[tuple[str, Sequence[str]]]) -> dict[str, tuple[str, ...]]:
+    """The ids under each numbered label key, from (id, its title and headings) pairs, in their order."""
+    index: dict[str, list[str]] = {}
+    for key, names in named:
+        for label in {label_key(n) for n in names if is_numbered_label(n)}:
+            index.setdefault(label, []).append(key)
+    return {label: tuple(keys) for label, keys in index.items()}
