@@ -50,6 +50,25 @@ def test_query_analysis_drops_question_words() -> None:
     assert analyze_query("When was the DCI created?") == ["dci", "created"]
 
 
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("Comment prouver qu'un enfant est bien le sien ?", ["prouv", "enfant", "bien"]),
+        ("Vivre en couple sans être marié ?", ["vivr", "coupl", "mar"]),
+        (
+            "Les grands-parents peuvent-ils voir leurs petits-enfants ?",
+            ["grand", "parent", "peuv", "voir", "petit", "enfant"],
+        ),
+    ],
+)
+def test_query_analysis_drops_auxiliaries_and_possessive_pronouns(question: str, terms: list[str]) -> None:
+    assert analyze_query(question) == terms
+
+
+def test_documents_keep_their_possessive_pronouns() -> None:
+    assert analyze("Chacun reprend le sien.") == ["chacun", "reprend", "sien"]
+
+
 def test_document_and_query_agree_on_accents() -> None:
     assert analyze("sécurité intérieure") == analyze_query("securite interieure")
 

@@ -54,7 +54,13 @@ def fold_accents(text: str) -> str:
 
 
 STOPWORDS = frozenset(fold_accents(w) for w in (*STOPWORDS_FRENCH, *EXTRA_STOPWORDS))
-QUERY_STOPWORDS = STOPWORDS | frozenset(fold_accents(w) for w in (*STOPWORDS_EN, *QUESTION_WORDS))
+# A question's auxiliaries and possessive pronouns (« être marié », « le sien ») ask the passage for no such word.
+QUESTION_FUNCTION_WORDS = (
+    "être avoir sien sienne siens siennes mien mienne miens miennes tien tienne tiens tiennes leurs"
+).split()
+QUERY_STOPWORDS = STOPWORDS | frozenset(
+    fold_accents(w) for w in (*STOPWORDS_EN, *QUESTION_WORDS, *QUESTION_FUNCTION_WORDS)
+)
 
 NGRAM_MIN_LENGTH = 4  # shorter words are mostly function words
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
