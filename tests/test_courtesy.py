@@ -2,8 +2,9 @@
 
 import pytest
 
+from kbchat.ask.query import asked
 from kbchat.ask.small_talk import small_talk_reply
-from kbchat.text.courtesy import small_talk, without_courtesy
+from kbchat.text.courtesy import small_talk, without_courtesy, without_preamble
 
 
 @pytest.mark.parametrize(
@@ -69,3 +70,54 @@ def test_a_small_talk_reply_answers_nothing_and_names_the_subjects() -> None:
     assert reply.to_json()["small_talk"] == "greeting"
     assert small_talk_reply("Bonjour", "greeting", []).answer.startswith("Bonjour !")
     assert "couvre" not in small_talk_reply("Bonjour", "greeting", []).answer
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        (
+            "Je suis étudiant et je prépare un exposé : pouvez-vous me dire quand la DCI a été créée ?",
+            "quand la DCI a été créée ?",
+        ),
+        (
+            "Ma fille veut devenir policière ; à quelle direction est rattachée la DCI ?",
+            "à quelle direction est rattachée la DCI ?",
+        ),
+        ("Dans le cadre de mon mémoire, quel est le but de la coopération ?", "quel est le but de la coopération ?"),
+        ("Petite question rapide : la DCI est commune à quelles forces ?", "la DCI est commune à quelles forces ?"),
+        (
+            "Je travaille dans une préfecture. Combien d'experts compte le réseau ?",
+            "Combien d'experts compte le réseau ?",
+        ),
+        ("Moi, je veux savoir combien de policiers.", "combien de policiers."),
+        # No clause about who asks, or one that asks: the message as it is.
+        ("Article 414 : à quel âge est-on majeur ?", "Article 414 : à quel âge est-on majeur ?"),
+        (
+            "Concernant la coopération technique : quel est son but ?",
+            "Concernant la coopération technique : quel est son but ?",
+        ),
+        (
+            "Combien de policiers compte mon réseau, et où sont-ils ?",
+            "Combien de policiers compte mon réseau, et où sont-ils ?",
+        ),
+        ("Pour un article de presse, qui dirige la DCI ?", "Pour un article de presse, qui dirige la DCI ?"),
+        ("Je suis étudiant, merci.", "Je suis étudiant, merci."),
+    ],
+)
+def test_without_preamble(message: str, question: str) -> None:
+    assert without_preamble(message) == question
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("Bonjour, je suis journaliste : quand la DCI a-t-elle été créée ?", "quand la DCI a-t-elle été créée ?"),
+        # The question leans on the clause (« son »): the clause stays.
+        (
+            "Ma question porte sur la coopération technique : quel est son but ?",
+            "Ma question porte sur la coopération technique : quel est son but ?",
+        ),
+    ],
+)
+def test_asked_keeps_a_clause_the_question_leans_on(message: str, question: str) -> None:
+    assert asked(message) == question

@@ -79,6 +79,18 @@ def test_the_cooperations_the_sub_headings_name_answer_a_question_that_asks_for_
 
 
 @pytest.mark.parametrize("encoder", ["default", "e5"])
+def test_a_question_after_a_clause_about_who_asks_is_answered_as_asked(
+    request: pytest.FixtureRequest, encoder: str
+) -> None:
+    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
+    created = dci_kb.ask("Je suis étudiant et je prépare un exposé : pouvez-vous me dire quand la DCI a été créée ?")
+    assert created.answered and "2010" in created.answer.split("[1]")[0], created.answer
+    attached = dci_kb.ask("Ma fille veut devenir policière à l'étranger ; à quelle direction est rattachée la DCI ?")
+    assert "Direction générale de la police nationale" in attached.answer, attached.answer
+    assert not dci_kb.ask("Je suis étudiant et je prépare un exposé : quel est le budget de la DCI ?").answered
+
+
+@pytest.mark.parametrize("encoder", ["default", "e5"])
 def test_what_the_dci_is_answers_what_it_is_and_a_subject_the_page_only_mentions_is_refused(
     request: pytest.FixtureRequest, encoder: str
 ) -> None:

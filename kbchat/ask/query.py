@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kbchat.ask.follow_ups import CAPITALIZED, earlier_questions, without_replaced
+from kbchat.ask.follow_ups import CAPITALIZED, earlier_questions, is_follow_up, without_replaced
 from kbchat.ask.soft_matching import WeightedWords
 from kbchat.corpus.profiles import content_words, surface_words
 from kbchat.text.acronyms import expand_query_terms
 from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
 from kbchat.text.answer_types import asks_for_list, counted_terms, framing_terms, named_places, question_type
-from kbchat.text.courtesy import small_talk, without_courtesy
+from kbchat.text.courtesy import small_talk, without_courtesy, without_preamble
 from kbchat.text.definitions import overview_terms
 from kbchat.text.spelling import with_apostrophes
 
@@ -65,14 +65,25 @@ class Query:
         return tuple(dict.fromkeys(self.terms))
 
 
+def asked(message: str) -> str:
+    """What a message asks: without courtesy, nor a clause about who asks, unless the question leans on that clause.
+
+    « Je suis étudiant : quand la DCI a-t-elle été créée ? » asks « quand la DCI a-t-elle été créée ? »; « Ma question
+    porte sur la coopération technique : quel est son but ? » needs its first clause for « son ».
+    """
+    text = with_apostrophes(without_courtesy(message))
+    question = without_preamble(text)
+    return text if question == text or is_follow_up(question) else question
+
+
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:
     """Analyze a question, with the earlier questions it leans on when it is a follow-up.
 
-    Greetings, thanks and request phrases (« Bonjour, je voudrais savoir… ») are left out, and messages that asked
-    nothing are not earlier questions.
+    Greetings, thanks, request phrases (« Bonjour, je voudrais savoir… ») and who asks are left out (see asked), and
+    messages that asked nothing are not earlier questions.
     """
-    question = with_apostrophes(without_courtesy(question))
-    history = [with_apostrophes(without_courtesy(h)) for h in history if small_talk(h) is None]
+    question = asked(question)
+    history = [asked(h) for h in history if small_talk(h) is None]
     parts = (question, *(without_replaced(question, e) for e in earlier_questions(question, history)))
     context = " ".join(parts[1:])
     repeat = FOLLOW_UP_WEIGHT if context else 1

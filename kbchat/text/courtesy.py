@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kbchat.text.question_parts import ASKS_AT_START
+
 _GREETINGS = r"bonjour|bonsoir|salut|coucou|hello|hi|hey|good (?:morning|afternoon|evening)"
 _THANKS = (
     r"merci(?: beaucoup| bien| infiniment)?(?: pour (?:(?:ta|votre|cette) (?:aide|réponse|reponse)|tout))?"
@@ -55,6 +57,32 @@ def without_courtesy(question: str) -> str:
     text = _REQUEST.sub("", text)
     text = _TRAILING.sub("", text)
     return text.strip() if re.search(r"\w", text) else question.strip()
+
+
+# Who asks, or why: « Je suis étudiant… », « Ma fille veut… », « Dans le cadre de mon mémoire… », « Petite question : ».
+_ASKER = re.compile(r"(?<!\w)(?:je|j['’]|me|m['’]|moi|mon|ma|mes|nous|notre|nos)(?!\w)", re.IGNORECASE)
+_META = re.compile(
+    r"^\s*(?:(?:une|petite|ma|simple|autre|derni[eè]re|rapide)\s+)*question(?:\s+(?:rapide|simple|courte))?\s*$",
+    re.IGNORECASE,
+)
+_BREAK = re.compile(r"\s*[:;.,]\s+|\s+[—–]\s+")
+MIN_ASKED_WORDS = 3
+
+
+def without_preamble(message: str) -> str:
+    """The question after a clause about who asks or why (« Je suis étudiant : quand… »), its request phrase left out.
+
+    The clause must not ask anything itself, and what follows must ask: open on an interrogative (« quand »,
+    « à quelle »), or end with a question mark. The message itself when it has no such clause.
+    """
+    for match in _BREAK.finditer(message):
+        head, tail = message[: match.start()], without_courtesy(message[match.end() :])
+        if ASKS_AT_START.match(head) or head.rstrip().endswith("?"):
+            return message
+        asks = ASKS_AT_START.match(tail) or (tail.rstrip().endswith("?") and len(tail.split()) >= MIN_ASKED_WORDS)
+        if (_META.match(head) and tail) or (_ASKER.search(head) and asks):
+            return tail
+    return message
 
 
 def small_talk(message: str) -> str | None:

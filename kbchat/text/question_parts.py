@@ -10,6 +10,7 @@ _WH = (
 )
 _PREPOSITION = r"(?:[aà]|au|aux|avec|dans|de|d['’]|du|des|en|par|pour|sur|contre|depuis|chez|with|in|for|from|to|by|on)"
 _ASKS = rf"(?=(?:{_PREPOSITION}\s+)?{_WH}(?![\w-]))"  # an interrogative, maybe after a preposition (« à quelle »)
+ASKS_AT_START = re.compile(rf"^\s*{_ASKS}", re.IGNORECASE)
 # « et » that opens another question, and a comma that does in a list of them (« Quand…, combien… et où… ? »).
 _JOIN = re.compile(rf",?\s+(?:et|and)\s+{_ASKS}", re.IGNORECASE)
 _SEPARATOR = re.compile(rf"((?:,\s*|\s+)(?:et|and)\s+|,\s+){_ASKS}", re.IGNORECASE)
