@@ -2,7 +2,16 @@
 
 import pytest
 
-from kbchat.text.analyzer import QUERY_STOPWORDS, analyze, analyze_query, char_ngrams, fold_accents, ngram_terms, words
+from kbchat.text.analyzer import (
+    QUERY_STOPWORDS,
+    analyze,
+    analyze_query,
+    char_ngrams,
+    fold_accents,
+    ngram_terms,
+    stem,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,7 +45,7 @@ def test_words_strip_elisions(text: str, expected: list[str]) -> None:
         ("La coopération internationale", ["cooper", "international"]),
         ("les coopérations INTERNATIONALES", ["cooper", "international"]),
         ("l'expertise des experts", ["expertis", "expert"]),
-        ("Créée en 2010", ["cree", "2010"]),
+        ("Créée en 2010", ["cre", "2010"]),
         ("de la et le", []),
     ],
 )
@@ -45,7 +54,7 @@ def test_analyze(text: str, expected: list[str]) -> None:
 
 
 def test_query_analysis_drops_question_words() -> None:
-    assert analyze_query("Quand la DCI a-t-elle été créée ?") == ["dci", "cree"]
+    assert analyze_query("Quand la DCI a-t-elle été créée ?") == ["dci", "cre"]
     assert analyze_query("Combien d'experts ?") == ["expert"]
     assert analyze_query("When was the DCI created?") == ["dci", "created"]
 
@@ -98,3 +107,17 @@ def test_char_ngrams(words_in: list[str], n: int, expected: set[str]) -> None:
 )
 def test_ngram_terms(text: str, stopwords: frozenset[str] | None, expected: list[str]) -> None:
     assert (ngram_terms(text) if stopwords is None else ngram_terms(text, stopwords)) == expected
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("créée", "créé", "créés", "créées"),
+        ("implantée", "implanté", "implantés", "implantées"),
+        ("rattachée", "rattaché", "rattachés"),
+        ("idée", "idées"),
+        ("année", "années"),
+    ],
+)
+def test_feminine_participles_stem_as_the_masculine_ones(forms: tuple[str, ...]) -> None:
+    assert len({stem(f) for f in forms}) == 1, [stem(f) for f in forms]

@@ -16,11 +16,13 @@ from kbchat.ask.selection import score_sentences, share_room
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
 from kbchat.text.answer_types import (
+    agent_action,
     asks_for_list,
     counted_terms,
     framing_terms,
     has_answer_type,
     named_places,
+    names_agent,
     question_type,
 )
 from kbchat.text.matching import coverage, extended, missing_known_share, name_held
@@ -685,3 +687,34 @@ def test_a_term_held_in_a_longer_form_backs_the_answer() -> None:
 )
 def test_a_source_label_does_not_repeat_its_title(title: str, section: str, label: str) -> None:
     assert Source("f.md", title, section, "id", 1.0, "texte").label(2) == label
+
+
+@pytest.mark.parametrize(
+    ("question", "action"),
+    [
+        ("Qui a créé la DCI ?", "cre"),
+        ("Qui dirige la DCI ?", "dirig"),
+        ("Par qui fut fondée la ville ?", "fond"),
+        ("Qui assure la cohérence des actions ?", "assur"),
+        ("qui est Maria Kirilenko?", None),
+        ("Qui Elizabeth veut-elle prévenir ?", None),
+        ("Quand la DCI a-t-elle été créée ?", None),
+    ],
+)
+def test_agent_action(question: str, action: str | None) -> None:
+    assert agent_action(question) == action
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action", "named"),
+    [
+        ("Créée en 2010, la direction est l'un des acteurs majeurs.", "cre", False),
+        ("Fondée en 1200, la ville prospère.", "fond", False),
+        ("Fondée par Jean en 1200, la ville prospère.", "fond", True),
+        ("La ville, fondée en 1200, prospère.", "fond", True),
+        ("La DCI assure la cohérence des actions.", "assur", True),
+        ("Le réseau compte 300 policiers.", "cre", True),
+    ],
+)
+def test_names_agent(sentence: str, action: str, named: bool) -> None:
+    assert names_agent(sentence, action) is named

@@ -2,9 +2,9 @@
 
 import pytest
 
-from kbchat.ask.query import asked
+from kbchat.ask.query import analyze_question
 from kbchat.ask.small_talk import small_talk_reply
-from kbchat.text.courtesy import small_talk, without_courtesy, without_preamble
+from kbchat.text.courtesy import small_talk, split_preamble, without_courtesy
 
 
 @pytest.mark.parametrize(
@@ -73,51 +73,64 @@ def test_a_small_talk_reply_answers_nothing_and_names_the_subjects() -> None:
 
 
 @pytest.mark.parametrize(
-    ("message", "question"),
+    ("message", "preamble", "question"),
     [
         (
             "Je suis étudiant et je prépare un exposé : pouvez-vous me dire quand la DCI a été créée ?",
+            "Je suis étudiant et je prépare un exposé",
             "quand la DCI a été créée ?",
         ),
         (
             "Ma fille veut devenir policière ; à quelle direction est rattachée la DCI ?",
+            "Ma fille veut devenir policière",
             "à quelle direction est rattachée la DCI ?",
         ),
-        ("Dans le cadre de mon mémoire, quel est le but de la coopération ?", "quel est le but de la coopération ?"),
-        ("Petite question rapide : la DCI est commune à quelles forces ?", "la DCI est commune à quelles forces ?"),
         (
-            "Je travaille dans une préfecture. Combien d'experts compte le réseau ?",
-            "Combien d'experts compte le réseau ?",
+            "Dans le cadre de mon mémoire, quel est le but de la coopération ?",
+            "Dans le cadre de mon mémoire",
+            "quel est le but de la coopération ?",
         ),
-        ("Moi, je veux savoir combien de policiers.", "combien de policiers."),
-        # No clause about who asks, or one that asks: the message as it is.
-        ("Article 414 : à quel âge est-on majeur ?", "Article 414 : à quel âge est-on majeur ?"),
+        (
+            "Petite question rapide : la DCI est commune à quelles forces ?",
+            "Petite question rapide",
+            "la DCI est commune à quelles forces ?",
+        ),
+        ("Je suis locataire : dois-je payer les réparations ?", "Je suis locataire", "dois-je payer les réparations ?"),
+        ("En tant qu'élu, je voudrais savoir combien de policiers.", "En tant qu'élu", "combien de policiers."),
+        # A situation the question is about, a clause that asks, or no clause about who asks: the message as it is.
+        (
+            "Mon conjoint m'a trompé, puis-je demander le divorce ?",
+            "",
+            "Mon conjoint m'a trompé, puis-je demander le divorce ?",
+        ),
+        (
+            "Les branches du voisin dépassent chez moi : que puis-je faire ?",
+            "",
+            "Les branches du voisin dépassent chez moi : que puis-je faire ?",
+        ),
+        ("Article 414 : à quel âge est-on majeur ?", "", "Article 414 : à quel âge est-on majeur ?"),
         (
             "Concernant la coopération technique : quel est son but ?",
+            "",
             "Concernant la coopération technique : quel est son but ?",
         ),
         (
-            "Combien de policiers compte mon réseau, et où sont-ils ?",
-            "Combien de policiers compte mon réseau, et où sont-ils ?",
+            "Quand la DCI a-t-elle été créée, je suis curieux ?",
+            "",
+            "Quand la DCI a-t-elle été créée, je suis curieux ?",
         ),
-        ("Pour un article de presse, qui dirige la DCI ?", "Pour un article de presse, qui dirige la DCI ?"),
-        ("Je suis étudiant, merci.", "Je suis étudiant, merci."),
+        ("Pour un article de presse, qui dirige la DCI ?", "", "Pour un article de presse, qui dirige la DCI ?"),
+        ("Je suis étudiant, merci.", "", "Je suis étudiant, merci."),
     ],
 )
-def test_without_preamble(message: str, question: str) -> None:
-    assert without_preamble(message) == question
+def test_split_preamble(message: str, preamble: str, question: str) -> None:
+    assert split_preamble(message) == (preamble, question)
 
 
-@pytest.mark.parametrize(
-    ("message", "question"),
-    [
-        ("Bonjour, je suis journaliste : quand la DCI a-t-elle été créée ?", "quand la DCI a-t-elle été créée ?"),
-        # The question leans on the clause (« son »): the clause stays.
-        (
-            "Ma question porte sur la coopération technique : quel est son but ?",
-            "Ma question porte sur la coopération technique : quel est son but ?",
-        ),
-    ],
-)
-def test_asked_keeps_a_clause_the_question_leans_on(message: str, question: str) -> None:
-    assert asked(message) == question
+def test_a_preamble_is_the_context_of_its_question_before_the_conversation() -> None:
+    query = analyze_question("Je suis journaliste : quand a-t-elle été créée ?", ["Qu'est-ce que la DCI ?"], {})
+    assert query.question == "quand a-t-elle été créée ?"
+    assert query.context == "Je suis journaliste Qu'est-ce que la DCI ?"
+    assert query.evidence_terms == ("cre",)
+    alone = analyze_question("Bonjour, je suis locataire : dois-je payer les réparations ?", [], {})
+    assert alone.context == "je suis locataire" and "locatair" in alone.terms and "locatair" not in alone.evidence_terms

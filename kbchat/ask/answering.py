@@ -11,7 +11,7 @@ from kbchat.ask.query import Query
 from kbchat.ask.selection import ScoredSentence, best_sentence, choose_sentences, score_sentences, terms_about
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import chunk_profile
-from kbchat.text.answer_types import PRECISE_TYPES, has_answer_type
+from kbchat.text.answer_types import PRECISE_TYPES, agent_action, has_answer_type, names_agent
 from kbchat.text.definitions import only_mentions
 from kbchat.text.matching import coverage, extended, missing_known_share, name_held, term_matched
 
@@ -67,6 +67,9 @@ def weigh_evidence(
     )
     # A passage that does not name the place or partner the question names (« en Afrique ») says nothing of it.
     placed = all(name_held(term, present) for term, named in query.places if named or term not in known)
+    # « Qui a créé la DCI ? » is not answered by « Créée en 2010, la DCI… », which says when, not who.
+    action = agent_action(query.question)
+    agent = action is None or names_agent(best.sentence, action)
     # « Qu'est-ce que la gendarmerie nationale ? » is not answered by « commune à la police et à la gendarmerie ».
     described = best.defines > 0 or not only_mentions(best.sentence, query.subject, acronyms)
     typed = found and counted
@@ -76,7 +79,7 @@ def weigh_evidence(
         missing_known_share(query.evidence_terms, present, known, idf, acronyms),
         typed,
         best.meaning,
-        not (counted and placed and described),
+        not (counted and placed and described and agent),
     )
 
 

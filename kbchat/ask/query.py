@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kbchat.ask.follow_ups import CAPITALIZED, earlier_questions, is_follow_up, without_replaced
+from kbchat.ask.follow_ups import CAPITALIZED, earlier_questions, without_replaced
 from kbchat.ask.soft_matching import WeightedWords
 from kbchat.corpus.profiles import content_words, surface_words
 from kbchat.text.acronyms import expand_query_terms
 from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
 from kbchat.text.answer_types import asks_for_list, counted_terms, framing_terms, named_places, question_type
-from kbchat.text.courtesy import small_talk, without_courtesy, without_preamble
+from kbchat.text.courtesy import small_talk, split_preamble, without_courtesy
 from kbchat.text.definitions import overview_terms
 from kbchat.text.spelling import with_apostrophes
 
@@ -65,15 +65,13 @@ class Query:
         return tuple(dict.fromkeys(self.terms))
 
 
-def asked(message: str) -> str:
-    """What a message asks: without courtesy, nor a clause about who asks, unless the question leans on that clause.
+def asked(message: str) -> tuple[str, str]:
+    """What a message asks, without courtesy, and the clause before it that says who asks or why ("" without one).
 
-    « Je suis étudiant : quand la DCI a-t-elle été créée ? » asks « quand la DCI a-t-elle été créée ? »; « Ma question
-    porte sur la coopération technique : quel est son but ? » needs its first clause for « son ».
+    « Je suis locataire : dois-je payer les réparations ? » asks « dois-je payer les réparations ? »; its first clause
+    is the question's context, as an earlier question is a follow-up's.
     """
-    text = with_apostrophes(without_courtesy(message))
-    question = without_preamble(text)
-    return text if question == text or is_follow_up(question) else question
+    return split_preamble(with_apostrophes(without_courtesy(message)))
 
 
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:
@@ -82,9 +80,11 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
     Greetings, thanks, request phrases (« Bonjour, je voudrais savoir… ») and who asks are left out (see asked), and
     messages that asked nothing are not earlier questions.
     """
-    question = asked(question)
-    history = [asked(h) for h in history if small_talk(h) is None]
-    parts = (question, *(without_replaced(question, e) for e in earlier_questions(question, history)))
+    preamble, question = asked(question)
+    history = [" ".join(asked(h)).strip() for h in history if small_talk(h) is None]
+    # Who asks, or why, is the nearest context, before the earlier questions a follow-up leans on.
+    earlier = (*((preamble,) if preamble else ()), *earlier_questions(question, history))
+    parts = (question, *(without_replaced(question, e) for e in earlier))
     context = " ".join(parts[1:])
     repeat = FOLLOW_UP_WEIGHT if context else 1
     analyzed = [tuple(analyze_query(part)) for part in parts]

@@ -21,7 +21,7 @@ from kbchat.corpus.word_layout import WordLayout
 from kbchat.errors import IndexBusyError, IndexMissingError
 from kbchat.index.faults import fault_point
 
-FORMAT = 4  # 2: sentence vectors beside the chunk vectors; 3: pooled within their chunk; 4: colon lists
+FORMAT = 5  # 2: sentence vectors beside the chunk vectors; 3: pooled within their chunk; 4: colon lists; 5: « -ée »
 POINTER = "CURRENT"
 SNAPSHOTS = "snapshots"
 

@@ -66,12 +66,16 @@ NGRAM_MIN_LENGTH = 4  # shorter words are mostly function words
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _ELISION = re.compile(r"^(?:{})['’]".format("|".join(ELISIONS)))
 _stemmer = Stemmer.Stemmer("french")
+MIN_FEMININE = 4  # « -ée » of a longer word is a feminine ending (« créée »), not « fée », « thé »
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball-French stem of one lower-case word, accents folded first so « securite » meets « sécurité »."""
     folded = fold_accents(word)
+    if len(folded) > MIN_FEMININE and folded.endswith(("ee", "ees")):
+        # Folded, « créée » and « implantées » keep an « e » that « créé » and « implantés » lose: read « -é(s) ».
+        folded = folded[:-2] + "s" if folded.endswith("s") else folded[:-1]
     stemmed = _stemmer.stemWord(folded)
     if stemmed == folded and len(folded) > 6 and folded.endswith("ent"):
         # Snowball keeps the 3rd-person plural « luttent »; stem « lutte » so it meets « lutte ».

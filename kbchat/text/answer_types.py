@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kbchat.text.analyzer import analyze, analyze_query, fold_accents
+from kbchat.text.analyzer import analyze, analyze_query, fold_accents, stem, words
 
 PRECISE_TYPES = ("date", "since", "number")
 # « un », « une » are left out: mostly articles, they would make nearly every sentence hold a number.
@@ -164,6 +164,30 @@ def has_answer_type(sentence: str, kind: str | None) -> bool:
     if kind == "number":
         text = _YEAR.sub(" ", text)
     return bool(pattern.search(fold_accents(text)))
+
+
+# « Qui a créé… », « Qui dirige… », « Par qui fut fondée… »: the action whose agent the question asks for.
+_ACTION = re.compile(
+    r"^\s*(?i:(?:par )?qui (?:a |ont |avait |avaient |aura |auront |eut |fut |a-t-il |a-t-elle )?(?:ete )?)"
+    r"([a-z]{4,})"  # in lower case: a verb, not a name (« Qui Elizabeth veut-elle prévenir ? »)
+)
+_IDENTITY = frozenset("est sont etait etaient sera seront etre".split())  # « Qui est Maria Kirilenko ? »
+
+
+def agent_action(question: str) -> str | None:
+    """The stem of the action whose agent a « qui … » question asks for, or None."""
+    match = _ACTION.search(fold_accents(question))
+    return stem(match.group(1)) if match and match.group(1) not in _IDENTITY else None
+
+
+def names_agent(sentence: str, action: str) -> bool:
+    """False when the sentence holds the action (a stem) only opening a clause, with no « par » after it.
+
+    « Créée en 2010, la DCI est… » says when the DCI was created, not who created it; « La DCI assure… » and
+    « Fondée par Jean, … » name who acts. True when the sentence does not hold the action.
+    """
+    opening = [stem(w) for w in words(re.split(r"[,;:()]", sentence)[0])]
+    return not opening or opening[0] != action or "par" in opening[1:4] or "by" in opening[1:4]
 
 
 def framing_terms(question: str) -> tuple[str, ...]:

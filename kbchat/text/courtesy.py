@@ -59,30 +59,40 @@ def without_courtesy(question: str) -> str:
     return text.strip() if re.search(r"\w", text) else question.strip()
 
 
-# Who asks, or why: « Je suis étudiant… », « Ma fille veut… », « Dans le cadre de mon mémoire… », « Petite question : ».
-_ASKER = re.compile(r"(?<!\w)(?:je|j['’]|me|m['’]|moi|mon|ma|mes|nous|notre|nos)(?!\w)", re.IGNORECASE)
-_META = re.compile(
-    r"^\s*(?:(?:une|petite|ma|simple|autre|derni[eè]re|rapide)\s+)*question(?:\s+(?:rapide|simple|courte))?\s*$",
+# Who asks, or why, said before the question: « Je suis étudiant… », « Je travaille dans une préfecture », « En tant
+# qu'élu », « Dans le cadre de mon mémoire », « Ma fille veut devenir policière », « Petite question : ». Not a
+# situation the question is about (« Mon conjoint m'a trompé, puis-je… »).
+_ABOUT_ASKER = re.compile(
+    r"^\s*(?:"
+    r"(?:je suis|nous sommes|je travaille|nous travaillons|je bosse|je m'int[eé]resse|je me renseigne"
+    r"|je cherche des (?:informations|renseignements)|je pr[eé]pare|nous pr[eé]parons|je r[eé]dige|j'[eé]cris"
+    r"|je dirige|je fais (?:un|une|des) (?:exposé|expose|mémoire|memoire|thèse|these|stage|étude|etude|recherches?))\b"
+    r"|en tant qu(?:e|')|dans le cadre d(?:e|')\s*(?:mon|ma|mes|notre|nos)\b"
+    r"|(?:mon|ma) (?:fils|fille|enfant|fr[eè]re|s(?:oe|œ)ur|ami|amie|coll[eè]gue|cousin|cousine|neveu|ni[eè]ce)"
+    r" (?:veut|voudrait|souhaite|aimerait|envisage de|pense) "
+    r"|(?:(?:une|petite|ma|simple|autre|derni[eè]re|rapide)\s+)*question(?:\s+(?:rapide|simple|courte))?\s*$"
+    r"|j'ai une question\s*$"
+    r")",
     re.IGNORECASE,
 )
 _BREAK = re.compile(r"\s*[:;.,]\s+|\s+[—–]\s+")
 MIN_ASKED_WORDS = 3
 
 
-def without_preamble(message: str) -> str:
-    """The question after a clause about who asks or why (« Je suis étudiant : quand… »), its request phrase left out.
+def split_preamble(message: str) -> tuple[str, str]:
+    """A clause about who asks or why (« Je suis étudiant »), and the question after it with no request phrase.
 
-    The clause must not ask anything itself, and what follows must ask: open on an interrogative (« quand »,
-    « à quelle »), or end with a question mark. The message itself when it has no such clause.
+    The clause must say who asks or why (_ABOUT_ASKER) and ask nothing itself, and what follows must ask: open on an
+    interrogative (« quand », « à quelle »), or end with a question mark. ("", message) otherwise.
     """
     for match in _BREAK.finditer(message):
         head, tail = message[: match.start()], without_courtesy(message[match.end() :])
         if ASKS_AT_START.match(head) or head.rstrip().endswith("?"):
-            return message
+            break
         asks = ASKS_AT_START.match(tail) or (tail.rstrip().endswith("?") and len(tail.split()) >= MIN_ASKED_WORDS)
-        if (_META.match(head) and tail) or (_ASKER.search(head) and asks):
-            return tail
-    return message
+        if _ABOUT_ASKER.match(head.replace("’", "'")) and tail and asks:
+            return head, tail
+    return "", message
 
 
 def small_talk(message: str) -> str | None:
