@@ -57,7 +57,7 @@ class Query:
     vector: np.ndarray | None = None
     weighted_words: WeightedWords | None = None
     corrections: tuple[tuple[str, str], ...] = ()  # (typed, read) for each misspelt word the retriever corrected
-    named: tuple[str, ...] = ()  # the base's kinds of numbered heading the question names (« article 16 »)
+    named: tuple[str, ...] = ()  # the numbered parts it names, of kinds the base has (« article 16 »)
 
     @property
     def unique_terms(self) -> tuple[str, ...]:
