@@ -134,3 +134,17 @@ def test_a_preamble_is_the_context_of_its_question_before_the_conversation() -> 
     assert query.evidence_terms == ("cre",)
     alone = analyze_question("Bonjour, je suis locataire : dois-je payer les réparations ?", [], {})
     assert alone.context == "je suis locataire" and "locatair" in alone.terms and "locatair" not in alone.evidence_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("La DCI, c'est quoi exactement ?", "La DCI, c'est quoi ?"),
+        ("Que fait concrètement la coopération opérationnelle ?", "Que fait la coopération opérationnelle ?"),
+        ("À quoi sert au juste la coopération technique ?", "À quoi sert la coopération technique ?"),
+        ("What does the DCI actually do?", "What does the DCI do?"),
+        ("Exactement.", "Exactement."),
+    ],
+)
+def test_words_that_only_stress_a_question_are_left_out(question: str, asked: str) -> None:
+    assert without_courtesy(question) == asked

@@ -95,7 +95,12 @@ def test_what_the_dci_is_answers_what_it_is_and_a_subject_the_page_only_mentions
     request: pytest.FixtureRequest, encoder: str
 ) -> None:
     dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
-    for question in ("Qu'est-ce que la DCI ?", "Que fait la DCI ?", "C'est quoi la DCI ?"):
+    for question in (
+        "Qu'est-ce que la DCI ?",
+        "Que fait la DCI ?",
+        "C'est quoi la DCI ?",
+        "La DCI, c'est quoi exactement ?",
+    ):
         answer = dci_kb.ask(question)
         assert answer.answer.startswith("Créée en 2010, la direction de la coopération internationale est"), question
         assert citations_grounded(answer)

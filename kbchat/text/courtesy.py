@@ -51,11 +51,20 @@ _SMALL_TALK = {
 _ENDS = " \t\n?!.,;:…"
 
 
+# Words that only stress a question (« c'est quoi exactement ? », « What does it actually do? »).
+_FILLERS = re.compile(
+    r"\s*(?<![\w-])(?:exactement|concr[eè]tement|pr[eé]cis[eé]ment|vraiment|au juste"
+    r"|actually|exactly|really|precisely)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
 def without_courtesy(question: str) -> str:
-    """The question without the greetings, thanks and request phrases around it (« Bonjour, je voudrais savoir… »)."""
+    """The question without the greetings, thanks, request phrases and stressing words around it (« Bonjour… »)."""
     text = _LEADING.sub("", question)
     text = _REQUEST.sub("", text)
     text = _TRAILING.sub("", text)
+    text = _FILLERS.sub("", text)
     return text.strip() if re.search(r"\w", text) else question.strip()
 
 
