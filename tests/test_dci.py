@@ -31,15 +31,19 @@ def dci_kb_e5(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBas
     kb.close()
 
 
-@pytest.mark.parametrize("encoder", ["default", "e5"])
+@pytest.fixture(params=["default", "e5"])
+def either_kb(request: pytest.FixtureRequest) -> KnowledgeBase:
+    """kb/'s knowledge base with the default encoder, then with e5."""
+    return request.getfixturevalue("dci_kb" if request.param == "default" else "dci_kb_e5")
+
+
 @pytest.mark.parametrize("item", ITEMS, ids=[i.question for i in ITEMS])
-def test_dci_question(request: pytest.FixtureRequest, encoder: str, item) -> None:
-    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
-    answer = dci_kb.ask(item.question, list(item.history))
+def test_dci_question(either_kb: KnowledgeBase, item) -> None:
+    answer = either_kb.ask(item.question, list(item.history))
     if not item.answerable:
         assert not answer.answered, answer.answer
         return
-    assert answer.answered, f"refused (evidence {answer.evidence.value(dci_kb.settings.answer_policy):.2f})"
+    assert answer.answered, f"refused (evidence {answer.evidence.value(either_kb.settings.answer_policy):.2f})"
     assert answer_correct(answer.answer, item.expect_any, item.expect_all), answer.answer
     assert len(answer.answer) <= 350 and "[1]" in answer.answer
     assert answer.sources[0].source == item.source
@@ -54,59 +58,45 @@ def test_set_covers_required_kinds() -> None:
     assert any(i.question.startswith("When") for i in ITEMS if i.answerable)
 
 
-@pytest.mark.parametrize("encoder", ["default", "e5"])
-def test_a_place_the_page_does_not_name_is_refused_and_one_it_names_answered(
-    request: pytest.FixtureRequest, encoder: str
-) -> None:
-    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
+def test_a_place_the_page_does_not_name_is_refused_and_one_it_names_answered(either_kb: KnowledgeBase) -> None:
     for question in ("Combien de policiers la DCI a-t-elle en Afrique ?", "Combien d'experts sont affectés au Maroc ?"):
-        refused = dci_kb.ask(question)
+        refused = either_kb.ask(question)
         assert not refused.answered and refused.evidence.uncounted, refused.answer
-    europe = dci_kb.ask("Que fait la DCI en Europe ?")
+    europe = either_kb.ask("Que fait la DCI en Europe ?")
     assert europe.answered and "affaires européennes" in europe.answer
 
 
-@pytest.mark.parametrize("encoder", ["default", "e5"])
-def test_the_cooperations_the_sub_headings_name_answer_a_question_that_asks_for_them(
-    request: pytest.FixtureRequest, encoder: str
-) -> None:
-    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
-    answer = dci_kb.ask("Quels types de coopération la DCI met-elle en œuvre ?")
+def test_the_cooperations_the_sub_headings_name_answer_a_question_that_asks_for_them(either_kb: KnowledgeBase) -> None:
+    answer = either_kb.ask("Quels types de coopération la DCI met-elle en œuvre ?")
     for name in ("techniques de sécurité et de gouvernance", "opérationnelles", "institutionnelles", "partenariats"):
         assert name in answer.answer, answer.answer
     assert citations_grounded(answer)
-    assert "•" not in dci_kb.ask("Que vise la coopération technique ?").answer
+    assert "•" not in either_kb.ask("Que vise la coopération technique ?").answer
 
 
-@pytest.mark.parametrize("encoder", ["default", "e5"])
-def test_a_question_after_a_clause_about_who_asks_is_answered_as_asked(
-    request: pytest.FixtureRequest, encoder: str
-) -> None:
-    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
-    created = dci_kb.ask("Je suis étudiant et je prépare un exposé : pouvez-vous me dire quand la DCI a été créée ?")
+def test_a_question_after_a_clause_about_who_asks_is_answered_as_asked(either_kb: KnowledgeBase) -> None:
+    created = either_kb.ask("Je suis étudiant et je prépare un exposé : pouvez-vous me dire quand la DCI a été créée ?")
     assert created.answered and "2010" in created.answer.split("[1]")[0], created.answer
-    attached = dci_kb.ask("Ma fille veut devenir policière à l'étranger ; à quelle direction est rattachée la DCI ?")
+    attached = either_kb.ask("Ma fille veut devenir policière à l'étranger ; à quelle direction est rattachée la DCI ?")
     assert "Direction générale de la police nationale" in attached.answer, attached.answer
-    assert not dci_kb.ask("Je suis étudiant et je prépare un exposé : quel est le budget de la DCI ?").answered
+    assert not either_kb.ask("Je suis étudiant et je prépare un exposé : quel est le budget de la DCI ?").answered
 
 
-@pytest.mark.parametrize("encoder", ["default", "e5"])
 def test_what_the_dci_is_answers_what_it_is_and_a_subject_the_page_only_mentions_is_refused(
-    request: pytest.FixtureRequest, encoder: str
+    either_kb: KnowledgeBase,
 ) -> None:
-    dci_kb: KnowledgeBase = request.getfixturevalue("dci_kb" if encoder == "default" else "dci_kb_e5")
     for question in (
         "Qu'est-ce que la DCI ?",
         "Que fait la DCI ?",
         "C'est quoi la DCI ?",
         "La DCI, c'est quoi exactement ?",
     ):
-        answer = dci_kb.ask(question)
+        answer = either_kb.ask(question)
         assert answer.answer.startswith("Créée en 2010, la direction de la coopération internationale est"), question
         assert citations_grounded(answer)
-    assert "criminalités internationales" in dci_kb.ask("À quoi sert la coopération opérationnelle ?").answer
+    assert "criminalités internationales" in either_kb.ask("À quoi sert la coopération opérationnelle ?").answer
     for question in ("Qu'est-ce que la gendarmerie nationale ?", "C'est quoi la sécurité civile ?"):
-        refused = dci_kb.ask(question)
+        refused = either_kb.ask(question)
         assert not refused.answered and refused.evidence.uncounted, refused.answer
 
 

@@ -90,6 +90,10 @@ class Indexes:
         """The words that open the base's numbered labels (« article »)."""
         return frozenset(label.split()[0] for label in self.labels)
 
+    def named_chunks(self, labels: Sequence[str]) -> list[str]:
+        """The chunks under the numbered labels a question names (« article 16 »), in the labels' order."""
+        return [key for label in labels for key in self.labels.get(label, ())]
+
     def profile(self, key: str) -> ChunkProfile:
         """The chunk's profile."""
         return chunk_profile(self.by_id[key])

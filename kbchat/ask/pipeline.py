@@ -40,11 +40,11 @@ def answer_one(retriever: Retriever, question: str, history: Sequence[str], poli
         return small_talk_reply(question, kind, retriever.indexes.topics)
     query = retriever.analyze(question, history)
     indexes = retriever.indexes
-    if query.named and not any(label in indexes.labels for label in query.named):
+    named = set(indexes.named_chunks(query.named))
+    if query.named and not named:
         # « Que dit l'article 9999 ? » of a base whose articles stop before it.
         return replace(refusal(indexes.topics), corrected=query.corrections)
     ranked = retriever.search(query, RANKED_FOR_EVALUATION)
-    named = {key for label in query.named for key in indexes.labels.get(label, ())}
     if named:
         # The heading the question names is its evidence: its passage answers, whatever words the question uses.
         policy = replace(policy, refusal_threshold=0.0)

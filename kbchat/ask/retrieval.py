@@ -104,7 +104,7 @@ class Retriever:
             ranked = reranked + [(key, 0.0) for key, _ in ranked if key not in pooled]
         depth = max(self.config.rerank_depth, k)
         ranked = defining_first(ranked[:depth], self.indexes.by_id, query.subject, self.acronyms) + ranked[depth:]
-        ranked = to_front(ranked, [key for label in query.named for key in self.indexes.labels.get(label, ())])
+        ranked = to_front(ranked, self.indexes.named_chunks(query.named))
         vectors = self.indexes.sentence_vectors
         return [Passage(self.indexes.by_id[key], score, vectors.get(key)) for key, score in ranked[:k]]
 

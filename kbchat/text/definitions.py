@@ -75,6 +75,11 @@ def overview_terms(question: str) -> tuple[str, ...]:
     return tuple(analyze_query(subject)) if subject else ()
 
 
+def _named(subject: Sequence[str], acronyms: Mapping[str, list[str]]) -> set[str]:
+    """The subject's terms and the terms its acronyms stand for."""
+    return {t for term in subject for t in (term, *acronyms.get(term, ()))}
+
+
 def _naming(sentence: str, subject: Sequence[str], acronyms: Mapping[str, list[str]]) -> tuple[list[str], list[str]]:
     """The sentence's folded words and their stems when it names every subject term, else two empty lists."""
     folded = [fold_accents(w) for w in words(sentence)]
@@ -90,7 +95,7 @@ def defines(sentence: str, subject: Sequence[str], acronyms: Mapping[str, list[s
     A subject named only after a preposition is not what the copula speaks of (« les savoir-faire du ministère… sont »).
     """
     folded, stems = _naming(sentence, subject, acronyms)
-    named = {t for term in subject for t in (term, *acronyms.get(term, ()))}
+    named = _named(subject, acronyms)
     return any(
         any(w in COPULAS for w in folded[i + 1 : i + 1 + COPULA_REACH]) for i, s in enumerate(stems) if s in named
     ) and not only_mentions(sentence, subject, acronyms)
@@ -104,7 +109,7 @@ def _mentions(sentence: str, subject: Sequence[str], acronyms: Mapping[str, list
     (« dans les 74 services »); « du », « des » are prepositions after a word (« le domaine des affaires »), articles
     when they open the clause (« Des modèles… »).
     """
-    named = {t for term in subject for t in (term, *acronyms.get(term, ()))}
+    named = _named(subject, acronyms)
     found: list[bool] = []
     for clause in _CLAUSE.split(sentence):
         folded = [fold_accents(w) for w in words(clause)]
