@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
+from functools import lru_cache
 
 from kbchat.text.analyzer import fold_accents
 
@@ -17,11 +18,13 @@ _NUMBER = r"(?:\d[\d./-]*(?:er|e)?|[IVXLCDM]+(?:er|e)?|bis|ter|quater|unique)"
 _NUMBERED_LABEL = re.compile(rf"^(?i:{_PARTS})(?:[\s-]+{_NUMBER})+$")
 
 
+@lru_cache(maxsize=100_000)  # a document's title and headings repeat in each of its chunks
 def is_numbered_label(name: str) -> bool:
     """True when the name is a part of a text and its number only (« Article 144 », « Titre V »)."""
     return bool(_NUMBERED_LABEL.match(" ".join(name.split())))
 
 
+@lru_cache(maxsize=100_000)
 def name_key(name: str) -> str:
     """The name without case, accents or punctuation: « Article 515-14 » and « Article 515 14 » are one."""
     return " ".join(re.sub(r"[\W_]+", " ", fold_accents(name).casefold()).split())
@@ -40,6 +43,7 @@ def subject_names(names: Iterable[str]) -> list[str]:
 _ABBREVIATED = {"art": "article"}  # « l'art. 1134 » names « Article 1134 »
 
 
+@lru_cache(maxsize=100_000)
 def label_key(name: str) -> str:
     """A numbered label as a question may write it: « Article 16-1 », « l'article 16-1 » and « art. 16-1 » alike."""
     words = re.sub(r"(?<!\d)-|-(?!\d)|[^\w-]+", " ", fold_accents(name).casefold()).split()
