@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -9,6 +12,7 @@ import pytest
 from threadpoolctl import threadpool_info
 
 from kbchat.ask.first_stage import best_scores
+from kbchat.config import Settings
 from kbchat.index.span_pooling import pool_spans, sentence_spans
 from kbchat.knowledge_base import KnowledgeBase
 from kbchat.text.sentences import split_sentences
@@ -52,6 +56,26 @@ def test_bm25_alone_uses_its_own_ranking_only(dci_kb: KnowledgeBase) -> None:
 def test_an_open_knowledge_base_keeps_numpy_on_one_blas_thread(dci_kb: KnowledgeBase) -> None:
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
+
+
+def test_a_blas_loaded_after_opening_runs_on_one_thread_too(dci_index: Settings) -> None:
+    # In a fresh process: scipy's own BLAS is loaded after the base is opened (as by the English translation).
+    script = (
+        "import sys; from pathlib import Path; from threadpoolctl import threadpool_info;"
+        "from kbchat.config import Settings; from kbchat.knowledge_base import open_knowledge_base;"
+        "base = Settings.from_env(env={}).with_(kb_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]));"
+        "open_knowledge_base(base, load_model=False).close(); import scipy.linalg;"
+        "print(sorted({p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'}))"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.endswith("_NUM_THREADS")}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(dci_index.kb_dir), str(dci_index.index_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stdout.strip() == "[1]"
 
 
 def test_each_sentence_vector_is_its_tokens_pooled_within_the_chunk_in_text_order(dci_kb: KnowledgeBase) -> None:
