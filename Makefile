@@ -26,6 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 index: setup
+	$(PY) -m kbchat.index.lexicon
 	$(VENV)/bin/kbchat ingest
 
 run: index

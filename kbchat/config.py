@@ -29,13 +29,12 @@ class EncoderDefaults:
     evidence_meaning_weight: float
     evidence_meaning_floor: float
     pooled_sentences: bool  # sentence vectors pooled from the chunk's pass, or each sentence encoded alone
-    translates_english: bool  # an English question's words are read in French through e5 (kbchat/index/lexicon.py)
 
 
 # e5 runs in fp32 (int8 costs it more than MiniLM, README « Encoders ») and encodes each sentence alone.
 ENCODER_DEFAULTS = {
-    BUNDLED_E5: EncoderDefaults("onnx", 0.4, 0.5, 8.0, 0.88, False, True),
-    BUNDLED_MODEL: EncoderDefaults("onnx-int8", 0.2, 0.0, 0.0, 0.0, True, False),
+    BUNDLED_E5: EncoderDefaults("onnx", 0.4, 0.5, 8.0, 0.88, False),
+    BUNDLED_MODEL: EncoderDefaults("onnx-int8", 0.2, 0.0, 0.0, 0.0, True),
 }
 
 
@@ -70,7 +69,7 @@ class RetrievalConfig:
     expand_acronyms: bool = True
     soft_every_chunk: bool = False
     correct_spelling: bool = True
-    translate_english: bool = False
+    translate_english: bool = True
 
     @property
     def reranks(self) -> bool:
@@ -138,7 +137,7 @@ class Settings:
     expand_acronyms: bool = True
     soft_every_chunk: bool = False
     correct_spelling: bool = True
-    translate_english: bool | None = None  # unset, the encoder's own: e5 translates, MiniLM (1 GB more) does not
+    translate_english: bool = True  # an English question's words read in French (kbchat/index/lexicon.py)
     top_k: int = 5
     refusal_threshold: float = 0.4
     evidence_known_weight: float = 0.2
@@ -234,7 +233,7 @@ class Settings:
             self.expand_acronyms,
             self.soft_every_chunk,
             self.correct_spelling,
-            self.encoder.translates_english if self.translate_english is None else self.translate_english,
+            self.translate_english,
         )
 
     @property

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from kbchat.index.lexicon import TRANSLATION_FLOOR, Lexicon, french_words, load_translator
+from kbchat.index.lexicon import TRANSLATION_FLOOR, Lexicon, Translator, english_words, french_words, load_translator
 from kbchat.text.language import is_english, is_english_word
 from kbchat.text.translation import translated
 
@@ -100,6 +100,23 @@ def test_the_lexicon_holds_common_french_words_and_no_english_ones() -> None:
     words = set(french_words(5000))
     assert {"sécurité", "ministère", "réseau"} <= words
     assert not {"the", "security", "network"} & words
+    english = set(english_words(5000))
+    assert {"security", "network", "officers"} <= english and not {"sécurité", "police", "le"} & english
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Embassy", ["ambassade"]),  # read in lower case
+        ("embassies", ["ambassade"]),  # a plural the table lacks: its singular
+        ("cooperations", ["coopération"]),
+        ("heads", []),  # in the table with no translation near: not read as its singular
+        ("zzzs", []),  # neither it nor a singular in the table
+    ],
+)
+def test_a_word_is_read_through_the_table(word: str, expected: list[str]) -> None:
+    table = {"embassy": ["ambassade"], "cooperation": ["coopération"], "heads": [], "head": ["chef"]}
+    assert Translator(table).translations([word]) == [expected]
 
 
 @pytest.mark.model

@@ -1,7 +1,8 @@
-"""A French lexicon in the multilingual encoder's space: the common French words, each with its e5 vector.
+"""English words read as French ones: the common English words, each with the French words nearest it in e5's space.
 
 An English question word is read as the French words whose vectors lie nearest its own (« embassies »,
-« ambassades »). The lexicon is built once per machine (`make setup`) from wordfreq's French word list.
+« ambassades »). The table is built once per machine (`make setup`) from wordfreq's word lists, so that asking
+needs no encoder of its own: MiniLM's chat translates without loading e5.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from kbchat.index.embedding import load_engine
 from kbchat.text.language import is_english_word
 
 LEXICON_SIZE = 30000  # the most common French words wordfreq lists, before the English and short ones are dropped
+ENGLISH_SIZE = 50000  # the most common English words: 29,000 of them far more common in English than in French
 TRANSLATION_FLOOR = 0.92  # the least cosine of a French word to an English one for it to be read as a translation
 TRANSLATION_SPREAD = 0.02  # French words this close to the nearest one are translations too (« étranger », « aborder »)
 MAX_TRANSLATIONS = 3
@@ -53,17 +55,33 @@ def french_words(size: int = LEXICON_SIZE) -> list[str]:
     return [w for w in top_n_list("fr", size) if _PLAIN_WORD.fullmatch(w) and not is_english_word(w)]
 
 
-class Translator:
-    """English words read as French ones, through the lexicon and the encoder that built it."""
+def english_words(size: int = ENGLISH_SIZE) -> list[str]:
+    """The most common English words of three letters or more that are far more common in English than in French."""
+    from wordfreq import top_n_list
 
-    def __init__(self, lexicon: Lexicon, model: str = BUNDLED_E5) -> None:
-        """Keep the lexicon and the name of its encoder."""
-        self.lexicon = lexicon
-        self.model = model
+    return [w for w in top_n_list("en", size) if _PLAIN_WORD.fullmatch(w) and is_english_word(w)]
+
+
+def _singulars(word: str) -> list[str]:
+    """A word, then its singular forms if it looks plural (« embassies », « embassy »)."""
+    forms = [word]
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("s"):
+        forms += [word[:-1], word[:-2]] if word.endswith("es") else [word[:-1]]
+    return forms
+
+
+class Translator:
+    """English words read as French ones, through the table the lexicon built."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        """Keep each English word's French translations, nearest first."""
+        self.table = table
 
     def translations(self, words: Sequence[str]) -> list[list[str]]:
-        """Each word's French translations, nearest first."""
-        return self.lexicon.nearest(word_vectors([w.lower() for w in words], self.model))
+        """Each word's French translations, nearest first; a plural the table lacks is read as its singular."""
+        return [next((self.table[f] for f in _singulars(w.lower()) if f in self.table), []) for w in words]
 
 
 def word_vectors(words: Sequence[str], model: str = BUNDLED_E5) -> np.ndarray:
@@ -73,27 +91,29 @@ def word_vectors(words: Sequence[str], model: str = BUNDLED_E5) -> np.ndarray:
 
 
 def export_lexicon(folder: Path, model: str = BUNDLED_E5) -> Path:
-    """Embed the French words once, into folder (about a minute on two cores)."""
+    """Translate the English words once, into folder (about 95 s on two cores)."""
 
     def build(staging: Path) -> None:
-        words = french_words()
-        np.save(staging / "vectors.npy", word_vectors(words, model).astype(np.float16))
-        (staging / "words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+        french, english = french_words(), english_words()
+        lexicon = Lexicon(tuple(french), word_vectors(french, model))
+        table: dict[str, list[str]] = {}
+        for start in range(0, len(english), 1024):
+            batch = english[start : start + 1024]
+            table |= dict(zip(batch, lexicon.nearest(word_vectors(batch, model)), strict=True))
+        (staging / "translations.json").write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
 
-    return build_once(folder, "words.json", build)
+    return build_once(folder, "translations.json", build)
 
 
 @lru_cache(maxsize=1)
 def load_translator(model: str = BUNDLED_E5) -> Translator:
-    """The translator of English words, its lexicon built on first use; ModelLoadError when it cannot be."""
+    """The translator of English words, its table built on first use; ModelLoadError when it cannot be."""
     try:
         folder = export_lexicon(MODELS_DIR / "lexicon" / model.removeprefix("bundled:"), model)
-        words = tuple(json.loads((folder / "words.json").read_text(encoding="utf-8")))
-        return Translator(Lexicon(words, np.load(folder / "vectors.npy").astype(np.float32)), model)
+        return Translator(json.loads((folder / "translations.json").read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         raise ModelLoadError(
-            f"Le lexique français de la traduction des questions en anglais n'a pas pu être construit ({exc}) : "
-            "lancez `make setup`."
+            f"La table de traduction des questions en anglais n'a pas pu être construite ({exc}) : lancez `make setup`."
         ) from exc
 
 
