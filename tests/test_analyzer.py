@@ -53,6 +53,27 @@ def test_analyze(text: str, expected: list[str]) -> None:
     assert analyze(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("avant dix-huit ans révolus", ["avant", "18", "ans", "révolus"]),
+        ("Dix-huit ans", ["18", "ans"]),
+        ("quatre-vingt-dix-neuf ans", ["99", "ans"]),
+        ("vingt et un jours", ["21", "jours"]),
+        ("les deux époux", ["les", "2", "époux"]),
+        ("un enfant, une fois", ["un", "enfant", "une", "fois"]),  # « un » and « une » are articles far more often
+        ("près de 300 policiers", ["près", "de", "300", "policiers"]),
+    ],
+)
+def test_numbers_in_words_are_read_as_digits(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_a_question_in_digits_meets_a_text_in_words() -> None:
+    assert "17" in analyze_query("Peut-on se marier à 17 ans ?") and "18" in analyze("dix-huit ans révolus")
+    assert set(analyze_query("Pendant 30 ans ?")) == set(analyze("pendant trente ans"))
+
+
 def test_query_analysis_drops_question_words() -> None:
     assert analyze_query("Quand la DCI a-t-elle été créée ?") == ["dci", "cre"]
     assert analyze_query("Combien d'experts ?") == ["expert"]

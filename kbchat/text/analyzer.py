@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+from text_to_num import alpha2digit
 
 ELISIONS = ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
 QUESTION_WORDS = frozenset(
@@ -83,10 +84,15 @@ def stem(word: str) -> str:
     return stemmed
 
 
+def numbers_as_digits(text: str) -> str:
+    """Numbers written in words as digits (« dix-huit ans » -> « 18 ans »), « un » and « une » left alone."""
+    return alpha2digit(text, "fr", threshold=2)
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased words with elisions removed (« l'État » -> « état »)."""
+    """Lower-cased words with elisions removed (« l'État » -> « état »), numbers in digits (« 18 » for « dix-huit »)."""
     out: list[str] = []
-    for match in _WORD.finditer(text.lower()):
+    for match in _WORD.finditer(numbers_as_digits(text).lower()):
         word = _ELISION.sub("", match.group())
         if "'" in word or "’" in word:
             out.extend(p for p in re.split(r"['’]", word) if p)
