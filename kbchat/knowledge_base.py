@@ -167,7 +167,7 @@ def open_knowledge_base(settings: Settings, load_model: bool = True, follow: boo
     """
     # numpy's BLAS threads keep spinning after each product and take the two cores from the query encoder: the
     # first stage's products are small, and one BLAS thread halves the p50 of asking (bench/first_stage_latency.py).
-    # The variable holds the limit for a BLAS loaded later (scipy's, by the English translation).
+    # The variable holds the limit for a BLAS loaded later (scipy's, by a library that imports it).
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
     threadpool_limits(1, user_api="blas")
     ranker: LinearRanker | None = None

@@ -59,7 +59,7 @@ def test_an_open_knowledge_base_keeps_numpy_on_one_blas_thread(dci_kb: Knowledge
 
 
 def test_a_blas_loaded_after_opening_runs_on_one_thread_too(dci_index: Settings) -> None:
-    # In a fresh process: scipy's own BLAS is loaded after the base is opened (as by the English translation).
+    # In a fresh process: scipy's own BLAS is loaded after the base is opened (as by a library that imports it).
     script = (
         "import sys; from pathlib import Path; from threadpoolctl import threadpool_info;"
         "from kbchat.config import Settings; from kbchat.knowledge_base import open_knowledge_base;"

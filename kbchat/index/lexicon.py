@@ -62,6 +62,13 @@ def english_words(size: int = ENGLISH_SIZE) -> list[str]:
     return [w for w in top_n_list("en", size) if _PLAIN_WORD.fullmatch(w) and is_english_word(w)]
 
 
+def english_stopwords() -> frozenset[str]:
+    """scikit-learn's English stopwords (« each », « many »): read as no French word."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
 def _singulars(word: str) -> list[str]:
     """A word, then its singular forms if it looks plural (« embassies », « embassy »)."""
     forms = [word]
@@ -100,6 +107,7 @@ def export_lexicon(folder: Path, model: str = BUNDLED_E5) -> Path:
         for start in range(0, len(english), 1024):
             batch = english[start : start + 1024]
             table |= dict(zip(batch, lexicon.nearest(word_vectors(batch, model)), strict=True))
+        table |= dict.fromkeys(english_stopwords(), [])  # listed, so that « does » is not read as « doe »
         (staging / "translations.json").write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
 
     return build_once(folder, "translations.json", build)
