@@ -108,6 +108,12 @@ def test_a_misspelt_word_is_read_as_the_base_writes_it_and_said_so(env: Settings
     assert not any("pour « civile »" in c.value for c in app.chat_message[-1].caption)
 
 
+def test_an_english_question_gets_the_french_quote_and_the_words_read_in_french(env: Settings) -> None:
+    app = chat(started(), "How many officers does the DCI network have abroad?")
+    assert "300 policiers" in last_answer(app)
+    assert any("« policiers » pour « officers »" in c.value for c in app.chat_message[-1].caption)
+
+
 def test_a_message_that_asks_two_things_gets_both_and_names_what_the_page_does_not_say(env: Settings) -> None:
     app = chat(started(), "Quand la DCI a-t-elle été créée et combien d'experts en sécurité civile compte-t-elle ?")
     assert "2010" in last_answer(app) and "18 experts" in last_answer(app)
