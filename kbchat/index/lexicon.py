@@ -27,6 +27,7 @@ ENGLISH_SIZE = 50000  # the most common English words: 29,000 of them far more c
 TRANSLATION_FLOOR = 0.92  # the least cosine of a French word to an English one for it to be read as a translation
 TRANSLATION_SPREAD = 0.02  # French words this close to the nearest one are translations too (« étranger », « aborder »)
 MAX_TRANSLATIONS = 3
+TABLE = "translations-2.json"  # named anew when what the table holds changes, so that the next use rebuilds it
 TRANSLATION_ENGINE = "onnx"  # int8 lost one English question of the tune set in two encoders
 _PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -108,9 +109,9 @@ def export_lexicon(folder: Path, model: str = BUNDLED_E5) -> Path:
             batch = english[start : start + 1024]
             table |= dict(zip(batch, lexicon.nearest(word_vectors(batch, model)), strict=True))
         table |= dict.fromkeys(english_stopwords(), [])  # listed, so that « does » is not read as « doe »
-        (staging / "translations.json").write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        (staging / TABLE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
 
-    return build_once(folder, "translations.json", build)
+    return build_once(folder, TABLE, build)
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +119,7 @@ def load_translator(model: str = BUNDLED_E5) -> Translator:
     """The translator of English words, its table built on first use; ModelLoadError when it cannot be."""
     try:
         folder = export_lexicon(MODELS_DIR / "lexicon" / model.removeprefix("bundled:"), model)
-        return Translator(json.loads((folder / "translations.json").read_text(encoding="utf-8")))
+        return Translator(json.loads((folder / TABLE).read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         raise ModelLoadError(
             f"La table de traduction des questions en anglais n'a pas pu être construite ({exc}) : lancez `make setup`."
