@@ -63,6 +63,9 @@ def test_analyze(text: str, expected: list[str]) -> None:
         ("les deux époux", ["les", "2", "époux"]),
         ("un enfant, une fois", ["un", "enfant", "une", "fois"]),  # « un » and « une » are articles far more often
         ("près de 300 policiers", ["près", "de", "300", "policiers"]),
+        ("le deuxième élément de la 8eme colonne", ["le", "2e", "élément", "de", "la", "8e", "colonne"]),
+        ("au 10ème siècle, la 15e journée", ["au", "10e", "siècle", "la", "15e", "journée"]),
+        ("le 1er régiment, au XIXe siècle", ["le", "1er", "régiment", "au", "xixe", "siècle"]),
     ],
 )
 def test_numbers_in_words_are_read_as_digits(text: str, expected: list[str]) -> None:

@@ -21,8 +21,8 @@ from kbchat.corpus.word_layout import WordLayout
 from kbchat.errors import IndexBusyError, IndexMissingError
 from kbchat.index.faults import fault_point
 
-FORMAT = 6  # 2: sentence vectors beside the chunk vectors; 3: pooled within their chunk; 4: colon lists; 5: « -ée »;
-# 6: numbers in words read as digits
+FORMAT = 7  # 2: sentence vectors beside the chunk vectors; 3: pooled within their chunk; 4: colon lists; 5: « -ée »;
+# 6: numbers in words read as digits; 7: ordinals in digits end in « e »
 POINTER = "CURRENT"
 SNAPSHOTS = "snapshots"
 

@@ -65,6 +65,7 @@ QUERY_STOPWORDS = STOPWORDS | frozenset(
 
 NGRAM_MIN_LENGTH = 4  # shorter words are mostly function words
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_ORDINAL = re.compile(r"\b(\d+)(?:ème|eme|ième|ieme|è)\b", re.IGNORECASE)
 _ELISION = re.compile(r"^(?:{})['’]".format("|".join(ELISIONS)))
 _stemmer = Stemmer.Stemmer("french")
 MIN_FEMININE = 4  # « -ée » of a longer word is a feminine ending (« créée »), not « fée », « thé »
@@ -85,8 +86,11 @@ def stem(word: str) -> str:
 
 
 def numbers_as_digits(text: str) -> str:
-    """Numbers written in words as digits (« dix-huit ans » -> « 18 ans »), « un » and « une » left alone."""
-    return alpha2digit(text, "fr", threshold=2)
+    """Numbers written in words as digits (« dix-huit ans » -> « 18 ans »), « un » and « une » left alone.
+
+    Ordinals end in « e » however written (« deuxième », « 2ème », « 2eme » -> « 2e »).
+    """
+    return _ORDINAL.sub(r"\1e", alpha2digit(text, "fr", threshold=2))
 
 
 def words(text: str) -> list[str]:
