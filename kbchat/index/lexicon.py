@@ -102,13 +102,13 @@ def export_lexicon(folder: Path, model: str = BUNDLED_E5) -> Path:
     """Translate the English words once, into folder (about 95 s on two cores)."""
 
     def build(staging: Path) -> None:
-        french, english = french_words(), english_words()
+        stopwords, french = english_stopwords(), french_words()
+        english = [w for w in english_words() if w not in stopwords]
         lexicon = Lexicon(tuple(french), word_vectors(french, model))
-        table: dict[str, list[str]] = {}
+        table: dict[str, list[str]] = dict.fromkeys(stopwords, [])  # listed, so that « does » is not read as « doe »
         for start in range(0, len(english), 1024):
             batch = english[start : start + 1024]
             table |= dict(zip(batch, lexicon.nearest(word_vectors(batch, model)), strict=True))
-        table |= dict.fromkeys(english_stopwords(), [])  # listed, so that « does » is not read as « doe »
         (staging / TABLE).write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
 
     return build_once(folder, TABLE, build)
