@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from kbchat.ask.features import FEATURES
 from kbchat.ask.reranker import load_ranker
 from kbchat.evaluation.datasets import DCI_QUESTIONS, read_questions
-from kbchat.evaluation.training import TrainingQuestion, collect, fit_listwise, half_metrics, write_ranker
+from kbchat.evaluation.training import (
+    TrainingQuestion,
+    collect,
+    fit_listwise,
+    half_metrics,
+    listwise_loss,
+    write_ranker,
+)
 from kbchat.knowledge_base import KnowledgeBase
 
 SIGNAL = FEATURES.index("best_sentence")
@@ -41,6 +50,28 @@ def test_the_fit_finds_the_feature_that_separates_gold_and_ranks_it_first() -> N
         assert metrics["hit@1"] >= 0.9
         unranked = half_metrics(held_out, lambda q: q.fused, half)
         assert unranked["hit@1"] < metrics["hit@1"]
+
+
+@pytest.mark.parametrize(
+    ("scores", "labels", "group", "expected"),
+    [
+        ([0.0, 0.0, 0.0, 0.0], [1, 0, 0, 0], [0, 0, 0, 0], math.log(4)),  # even scores: one gold of four
+        ([0.0, 0.0, 5.0, 5.0], [1, 0, 1, 0], [0, 0, 1, 1], math.log(2)),  # two lists of two, each even
+        ([0.0, 0.0], [1, 1], [0, 0], 0.0),  # every candidate gold
+        ([2.0, 0.0], [0, 1], [0, 0], math.log(1 + math.exp(2.0)) - 0.0),  # the gold one scored lower
+        ([1000.0, 0.0], [1, 0], [0, 0], 0.0),  # large scores do not overflow
+    ],
+)
+def test_the_listwise_loss_is_the_negative_log_softmax_of_each_lists_gold(
+    scores: list[float], labels: list[int], group: list[int], expected: float
+) -> None:
+    loss = listwise_loss(
+        torch.tensor(scores, dtype=torch.float64),
+        torch.tensor(labels, dtype=torch.float64),
+        torch.tensor(group),
+        max(group) + 1,
+    )
+    assert float(loss) == pytest.approx(expected, abs=1e-9)
 
 
 def test_a_written_model_is_what_load_ranker_reads(tmp_path: Path) -> None:

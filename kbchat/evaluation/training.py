@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from kbchat.evaluation.datasets import EvalItem, dev_half, half_of
 from kbchat.evaluation.metrics import rank_metrics, rank_of
 from kbchat.evaluation.runner import squad_knowledge_base
 from kbchat.knowledge_base import KnowledgeBase
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -70,33 +74,49 @@ def columns(features: Sequence[str]) -> list[int]:
     return [FEATURES.index(f) for f in features]
 
 
-def fit_listwise(questions: Sequence[TrainingQuestion], l2: float, features: Sequence[str] = FEATURES) -> LinearRanker:
-    """Fit weights that maximize the softmax probability of the gold candidates (conditional logit, L-BFGS)."""
+def listwise_loss(scores: torch.Tensor, labels: torch.Tensor, group: torch.Tensor, count: int) -> torch.Tensor:
+    """The mean negative log of the softmax probability of each group's gold rows (groups numbered 0 to count - 1)."""
     import torch
 
-    kept = [q for q in questions if q.labels.any()]
-    rows = np.concatenate([q.rows[:, columns(features)] for q in kept])
-    mean, scale = rows.mean(axis=0), rows.std(axis=0) + 1e-9
-    x = torch.tensor((rows - mean) / scale, dtype=torch.float64)
-    labels = torch.tensor(np.concatenate([q.labels for q in kept]), dtype=torch.float64)
-    group = torch.tensor(np.concatenate([[n] * len(q.ids) for n, q in enumerate(kept)]))
-    weights = torch.zeros(len(features), dtype=torch.float64, requires_grad=True)
+    top = torch.full((count,), -1e30, dtype=scores.dtype).scatter_reduce(0, group, scores, reduce="amax")
+    exp = torch.exp(scores - top[group])
+    total = torch.zeros(count, dtype=scores.dtype).index_add(0, group, exp)
+    gold = torch.zeros(count, dtype=scores.dtype).index_add(0, group, exp * labels)
+    return -(torch.log(gold) - torch.log(total)).mean()
+
+
+def fit_softmax(
+    rows: Sequence[np.ndarray], labels: Sequence[np.ndarray], l2: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, scale and weights of standardized rows that maximize the softmax probability of each list's gold rows.
+
+    rows and labels hold one matrix and one 0/1 vector per list, each list with at least one gold row (L-BFGS).
+    """
+    import torch
+
+    stacked = np.concatenate(rows)
+    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
+    x = torch.tensor((stacked - mean) / scale, dtype=torch.float64)
+    gold = torch.tensor(np.concatenate(labels), dtype=torch.float64)
+    group = torch.tensor(np.concatenate([[n] * len(r) for n, r in enumerate(rows)]))
+    weights = torch.zeros(stacked.shape[1], dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.LBFGS([weights], max_iter=500, line_search_fn="strong_wolfe")
 
     def loss_fn() -> torch.Tensor:
         optimizer.zero_grad()
-        scores = x @ weights
-        top = torch.full((len(kept),), -1e30, dtype=torch.float64).scatter_reduce(0, group, scores, reduce="amax")
-        exp = torch.exp(scores - top[group])
-        total = torch.zeros(len(kept), dtype=torch.float64).index_add(0, group, exp)
-        gold = torch.zeros(len(kept), dtype=torch.float64).index_add(0, group, exp * labels)
-        loss = -(torch.log(gold) - torch.log(total)).mean() + l2 * (weights**2).sum()
+        loss = listwise_loss(x @ weights, gold, group, len(rows)) + l2 * (weights**2).sum()
         loss.backward()
         return loss
 
     optimizer.step(loss_fn)
-    values = weights.detach().numpy()
-    return LinearRanker(tuple(features), tuple(mean.round(6)), tuple(scale.round(6)), tuple(values.round(6)))
+    return mean, scale, weights.detach().numpy()
+
+
+def fit_listwise(questions: Sequence[TrainingQuestion], l2: float, features: Sequence[str] = FEATURES) -> LinearRanker:
+    """Fit weights that maximize the softmax probability of the gold candidates (conditional logit, L-BFGS)."""
+    kept = [q for q in questions if q.labels.any()]
+    mean, scale, weights = fit_softmax([q.rows[:, columns(features)] for q in kept], [q.labels for q in kept], l2)
+    return LinearRanker(tuple(features), tuple(mean.round(6)), tuple(scale.round(6)), tuple(weights.round(6)))
 
 
 def half_metrics(
