@@ -12,7 +12,7 @@ from kbchat.ask.answering import REFUSAL_MESSAGE, compose_answer
 from kbchat.ask.citations import citations_grounded, densest_window, trim_to
 from kbchat.ask.query import analyze_question
 from kbchat.ask.retrieval import Passage
-from kbchat.ask.selection import score_sentences, share_room
+from kbchat.ask.selection import enumerated_share, score_sentences, share_room
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.chunking import Chunk
 from kbchat.text.answer_types import (
@@ -230,6 +230,11 @@ def test_an_anaphoric_sentence_speaks_of_the_earlier_question_when_the_sentence_
         ("Quel est le but de la DCI ?", ()),
         ("Qui fait quoi ?", ()),
         ("Combien de missions la DCI mène-t-elle ?", ()),
+        ("Liste des coopérations menées par la DCI", ("list",)),
+        ("Quels types de coopération la DCI anime-t-elle ?", ("typ",)),
+        ("Énumérez les formes d'action de la DCI", ("enum", "form")),
+        ("Quelles catégories de personnel ?", ("categor",)),
+        ("Quelle forme prend la coopération ?", ()),
     ],
 )
 def test_framing_terms(question: str, expected: tuple[str, ...]) -> None:
@@ -365,6 +370,8 @@ def test_a_passage_that_does_not_name_the_place_asked_of_says_nothing_of_it() ->
         ("Liste des coopérations", True),
         ("Les types de coopération de la DCI ?", True),
         ("Les sortes d'actions ?", True),
+        ("Énumérer les coopérations de la DCI", True),
+        ("Les formes de coopération de la DCI ?", True),
         ("What types of cooperation does it carry out?", True),
         ("Que vise la coopération technique ?", False),
         ("Quel est le budget de la DCI ?", False),
@@ -385,6 +392,33 @@ def test_a_list_answers_a_question_that_asks_for_one_and_its_entries_are_answere
     # A list question on one of its entries: the entry's section answers first.
     entry = answer("Quelles sont les coopérations techniques ?", [listing, technical])
     assert entry.answer.startswith("Elle apporte un soutien technique.")
+
+
+@pytest.mark.parametrize(
+    ("entries", "terms", "expected"),
+    [
+        ([{"cooper", "techn"}, {"cooper", "oper"}, {"partenariat"}], ["cooper", "dci"], 2 / 3),
+        ([{"cooper", "techn"}, {"cooper", "oper"}], ["cooper"], 1.0),
+        ([{"cooper", "techn"}, {"partenariat"}], ["cooper"], 0.5),
+        ([{"cooper", "techn"}, {"partenariat"}, {"expert"}], ["cooper"], 0.0),  # one entry of three: not the kind asked
+        ([{"cooper", "techn"}], ["cooper"], 0.0),  # one entry is no enumeration
+        ([{"polic"}, {"gendarm"}], ["cooper"], 0.0),
+    ],
+)
+def test_enumerated_share(entries: list[set[str]], terms: list[str], expected: float) -> None:
+    assert enumerated_share([frozenset(e) for e in entries], terms, {}) == pytest.approx(expected)
+
+
+def test_a_list_of_the_things_asked_answers_before_a_higher_passage_that_holds_the_words_only_in_its_heading() -> None:
+    institutional = passage("La DCI assure la cohérence des actions.", 1.0, ("Les coopérations institutionnelles",))
+    listing = passage(
+        "La DCI anime : • Les coopérations techniques • Les coopérations opérationnelles • Les partenariats", score=0.2
+    )
+    found = answer("Quelles sont les coopérations de la DCI ?", [institutional, listing])
+    assert found.answered and found.answer.startswith("La DCI anime :") and "• Les partenariats" in found.answer
+    # A question that is not about the kind the entries name keeps the higher passage.
+    other = answer("Quelles sont les actions de la DCI ?", [institutional, listing])
+    assert other.answer.startswith("La DCI assure la cohérence des actions.")
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 MARKER_ROOM = len(" [1]")
 LISTED_ENTRY_SHARE = 0.5  # a list's sentence answering of one of its entries counts this much of what it holds
+# What a list adds when most of its entries are things of the kind a list question asks for (« Quelles sont les
+# coopérations… ? », « • Les coopérations techniques… • Les coopérations opérationnelles… »), times that share: it
+# then outweighs a passage ranked above it whose sentences hold the question's words only through their heading.
+ENUMERATION_WEIGHT = 1.0
+ENUMERATION_MIN_SHARE = 0.5
 # What saying what an overview question's subject is adds (overview.definitions): a definition's margin over a
 # section's first sentence, half of it, then outweighs the passages' rank (« Que fait la DCI ? »).
 DEFINITION_WEIGHT = 2.0
@@ -81,8 +86,11 @@ def score_sentences(
             if entries and not query.asks_list:
                 continue  # a list answers only a question that asks for several things
             answers = coverage(query.answer_terms, present, idf, acronyms)
+            enumerated = 0.0
             if entries and names_one_entry(entries, query.answer_terms, present, acronyms):
                 answers *= LISTED_ENTRY_SHARE
+            elif entries:
+                enumerated = enumerated_share(entries, query.answer_terms, acronyms)
             # « Ils sont affectés… » speaks of what the sentence before names, where the earlier question may be.
             about = terms_about(profile, position)
             meaning = meanings[index][position]
@@ -94,6 +102,7 @@ def score_sentences(
                 + policy.rank_weight * passage.score / top
                 + policy.meaning_weight * (meaning - closest)
                 + DEFINITION_WEIGHT * says
+                + ENUMERATION_WEIGHT * enumerated
             )
             scored.append(ScoredSentence(index, position, sentence, score, meaning, answers, says))
     return sorted(scored, key=lambda c: (-c.score, c.passage_index))
@@ -111,6 +120,20 @@ def names_one_entry(
     if not matched:
         return False
     return any(all(term_matched(t, entry, acronyms) for t in matched) for entry in entries)
+
+
+def enumerated_share(
+    entries: Sequence[frozenset[str]], terms: Sequence[str], acronyms: Mapping[str, list[str]]
+) -> float:
+    """The share of a list's entries that hold one of the question's terms, when it reaches ENUMERATION_MIN_SHARE.
+
+    « Quelles sont les coopérations de la DCI ? » asks for the list whose entries are cooperations; a list that names
+    the thing asked in one entry only says something of that entry.
+    """
+    if len(entries) < 2:
+        return 0.0
+    held = sum(any(term_matched(t, entry, acronyms) for t in terms) for entry in entries) / len(entries)
+    return held if held >= ENUMERATION_MIN_SHARE else 0.0
 
 
 def sentence_meanings(passage: Passage, query: Query, count: int) -> list[float]:

@@ -130,10 +130,15 @@ def counted_terms(question: str) -> tuple[str, ...]:
     return tuple(t for words in match.groups() if words for t in analyze(words)[:1])
 
 
-# A question whose answer is a list: a plural interrogative, « liste », « types de » (« Quelles coopérations… »).
-_LIST = re.compile(
-    r"\b(?:quels|quelles|lesquels|lesquelles|liste|listez|which|what (?:types|kinds))\b|\b(?:types?|sortes?) d(?:e\b|')"
+# The words that ask for a list without naming what it lists, left out of the evidence: « Liste des… » opening the
+# question (« les couleurs de la liste » names a thing), a verb that asks to list, « types de… ».
+_LIST_FRAME = (
+    r"^\s*(?:la |une )?liste d(?:e\b|es\b|u\b|')"
+    r"|\b(?:listez|lister|enumere|enumerez|enumerer)\b"
+    r"|\b(?:types?|sortes?|formes?|genres?|categories?) d(?:e\b|')"
 )
+# A question whose answer is a list: a plural interrogative, « liste », « types de » (« Quelles coopérations… »).
+_LIST = re.compile(rf"\b(?:quels|quelles|lesquels|lesquelles|liste|which|what (?:types|kinds))\b|{_LIST_FRAME}")
 
 
 def asks_for_list(question: str) -> bool:
@@ -191,8 +196,9 @@ def names_agent(sentence: str, action: str) -> bool:
 
 
 def framing_terms(question: str) -> tuple[str, ...]:
-    """The analyzed terms of the words that frame a question (its role frame, « en matière de »…), or none."""
+    """The analyzed terms of the words that frame a question (its role frame, « en matière de », « liste des »…)."""
     folded = _folded(without_opener(question))
     match = _FRAME.search(folded)
     framing = [match.group(0)] if match else []
-    return tuple(t for phrase in framing + _ABOUT.findall(folded) for t in analyze(phrase))
+    listing = [m.group(0) for m in re.finditer(_LIST_FRAME, folded)]
+    return tuple(t for phrase in framing + _ABOUT.findall(folded) + listing for t in analyze(phrase))
