@@ -230,11 +230,16 @@ def test_an_anaphoric_sentence_speaks_of_the_earlier_question_when_the_sentence_
         ("Quel est le but de la DCI ?", ()),
         ("Qui fait quoi ?", ()),
         ("Combien de missions la DCI mène-t-elle ?", ()),
-        ("Liste des coopérations menées par la DCI", ("list",)),
+        ("Liste des coopérations menées par la DCI", ("list", "men")),
         ("Quels types de coopération la DCI anime-t-elle ?", ("typ",)),
         ("Énumérez les formes d'action de la DCI", ("enum", "form")),
         ("Quelles catégories de personnel ?", ("categor",)),
         ("Quelle forme prend la coopération ?", ()),
+        ("Quelles coopérations la DCI mène-t-elle ?", ("men",)),
+        ("Quels types de coopération la DCI met-elle en œuvre ?", ("typ", "met", "oeuvr")),
+        ("Quelles assurances la DCI gère-t-elle ?", ("ger",)),  # « assurances » is not « assure »
+        ("Qui assure la cohérence des actions ?", ()),  # not a list question
+        ("Quelles coopérations la DCI a-t-elle supprimées ?", ()),
     ],
 )
 def test_framing_terms(question: str, expected: tuple[str, ...]) -> None:

@@ -36,3 +36,16 @@ def test_a_standalone_question_has_no_context() -> None:
     assert query.context == "" and query.text == query.question and query.context_terms == ()
     assert query.answer_terms == query.terms and query.kind == "number"
     assert query.term_runs == (query.terms,) and set(query.word_weights) == {1.0}
+
+
+def test_a_list_questions_generic_verb_frames_it_and_is_no_place() -> None:
+    query = analyze_question("Quelles coopérations la DCI prend-elle en charge ?", [], {})
+    assert query.asks_list and query.evidence_terms == ("cooper", "dci")
+    # « en charge » frames the question: the base need not name « charge » as it would a place (« en Afrique »).
+    assert query.places == ()
+    # A verb that changes what is asked stays in the evidence.
+    removed = analyze_question("Quelles coopérations la DCI a-t-elle supprimées ?", [], {})
+    assert removed.evidence_terms == ("cooper", "dci", "supprim")
+    # Not a list question: the verb is what is asked about.
+    assert "assur" in analyze_question("Qui assure la cohérence des actions ?", [], {}).evidence_terms
+    assert analyze_question("Quel budget la DCI a-t-elle en Afrique ?", [], {}).places == (("afriqu", True),)

@@ -121,7 +121,7 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
         context_terms=context_terms,
         kind=question_type(question),
         counted=counted_terms(question),
-        places=named_places(question),
+        places=tuple((t, named) for t, named in named_places(question) if named or t not in framing),
         asks_list=asks_for_list(question),
         subject=subject,
     )

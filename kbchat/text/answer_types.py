@@ -137,6 +137,24 @@ _LIST_FRAME = (
     r"|\b(?:listez|lister|enumere|enumerez|enumerer)\b"
     r"|\b(?:types?|sortes?|formes?|genres?|categories?) d(?:e\b|')"
 )
+# Generic verbs of carrying out (« Quelles coopérations la DCI mène-t-elle ? »): asked of a list, they say only that
+# the subject does the things listed, which a page says with its own verb (« anime, coordonne et met en œuvre : »).
+# Exact forms, so that a noun that shares a stem keeps counting (« assurances », « pratiques »).
+_CARRYING_OUT = re.compile(
+    r"\b(?:(?:met|mettent|mettre|mis|mise|mises)(?:-t)?(?:-(?:il|elle|ils|elles|on))?\s+en\s+oeuvre"
+    r"|(?:prend|prennent|prendre|pris|prise|prises)(?:-t)?(?:-(?:il|elle|ils|elles|on))?\s+en\s+charge"
+    r"|(?:a|ont|avoir)\s+(?:la\s+)?charge"
+    r"|(?:mene|menent|mener|menee|menees|menes|menait|menaient|mena)"
+    r"|(?:conduit|conduits|conduisent|conduire|conduisait|conduisaient)"
+    r"|(?:realise|realisent|realiser|realisee|realisees|realises|realisait)"
+    r"|(?:effectue|effectuent|effectuer|effectuee|effectuees|effectues)"
+    r"|(?:assure|assurent|assurer|assuree|assurees|assures)"
+    r"|(?:exerce|exercent|exercer|exercee|exercees|exerces)"
+    r"|(?:accomplit|accomplissent|accomplir|accompli|accomplie|accomplies|accomplis)"
+    r"|(?:gere|gerent|gerer|geree|gerees|geres)"
+    r"|(?:occupe|occupent|occuper)"
+    r"|(?:intervient|interviennent|intervenir|intervenu|intervenue|intervenus))\b"
+)
 # A question whose answer is a list: a plural interrogative, « liste », « types de » (« Quelles coopérations… »).
 _LIST = re.compile(rf"\b(?:quels|quelles|lesquels|lesquelles|liste|which|what (?:types|kinds))\b|{_LIST_FRAME}")
 
@@ -201,4 +219,6 @@ def framing_terms(question: str) -> tuple[str, ...]:
     match = _FRAME.search(folded)
     framing = [match.group(0)] if match else []
     listing = [m.group(0) for m in re.finditer(_LIST_FRAME, folded)]
+    if asks_for_list(question):
+        listing += _CARRYING_OUT.findall(folded)
     return tuple(t for phrase in framing + _ABOUT.findall(folded) + listing for t in analyze(phrase))
