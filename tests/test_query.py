@@ -49,3 +49,10 @@ def test_a_list_questions_generic_verb_frames_it_and_is_no_place() -> None:
     # Not a list question: the verb is what is asked about.
     assert "assur" in analyze_question("Qui assure la cohérence des actions ?", [], {}).evidence_terms
     assert analyze_question("Quel budget la DCI a-t-elle en Afrique ?", [], {}).places == (("afriqu", True),)
+
+
+def test_words_that_only_ask_for_a_list_choose_no_sentence() -> None:
+    query = analyze_question("Quelles formes de coopération la DCI exerce-t-elle ?", [], {})
+    assert query.answer_terms == ("cooper", "dci") and query.evidence_terms == ("cooper", "dci")
+    # Asked about, the same word counts: « Quelle forme prend la coopération ? » is no list question.
+    assert "form" in analyze_question("Quelle forme prend la coopération ?", [], {}).answer_terms

@@ -14,7 +14,14 @@ from kbchat.corpus.profiles import content_words, surface_words
 from kbchat.text.acronyms import expand_query_terms
 from kbchat.text.analyzer import QUERY_STOPWORDS, analyze_query, fold_accents
 from kbchat.text.analyzer import ngram_terms as analyze_ngrams
-from kbchat.text.answer_types import asks_for_list, counted_terms, framing_terms, named_places, question_type
+from kbchat.text.answer_types import (
+    asks_for_list,
+    counted_terms,
+    framing_terms,
+    listing_terms,
+    named_places,
+    question_type,
+)
 from kbchat.text.courtesy import small_talk, split_preamble, without_courtesy
 from kbchat.text.definitions import overview_terms
 from kbchat.text.spelling import with_apostrophes
@@ -100,6 +107,9 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
     # An overview question's answer speaks of its subject: « Décris », « la mission de » only frame it.
     subject = overview_terms(question)
     answer_terms, framing = subject or own_terms or context_terms, set(framing_terms(question))
+    # Words that only ask for a list choose no sentence (« Quelles formes de coopération… » is no « formes de crimes »).
+    listing = set(listing_terms(question))
+    answer_terms = tuple(t for t in answer_terms if t not in listing) or answer_terms
     return Query(
         question=question,
         context=context,

@@ -218,7 +218,13 @@ def framing_terms(question: str) -> tuple[str, ...]:
     folded = _folded(without_opener(question))
     match = _FRAME.search(folded)
     framing = [match.group(0)] if match else []
+    return tuple(t for phrase in framing + _ABOUT.findall(folded) for t in analyze(phrase)) + listing_terms(question)
+
+
+def listing_terms(question: str) -> tuple[str, ...]:
+    """The analyzed terms of the words that only ask for a list (« Liste des… », « types de », « mène-t-elle »)."""
+    folded = _folded(without_opener(question))
     listing = [m.group(0) for m in re.finditer(_LIST_FRAME, folded)]
     if asks_for_list(question):
         listing += _CARRYING_OUT.findall(folded)
-    return tuple(t for phrase in framing + _ABOUT.findall(folded) + listing for t in analyze(phrase))
+    return tuple(t for phrase in listing for t in analyze(phrase))
