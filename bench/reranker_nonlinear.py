@@ -18,7 +18,7 @@ import torch
 from kbchat.config import Settings
 from kbchat.evaluation.datasets import PIAF_DEV, dev_half
 from kbchat.evaluation.runner import squad_knowledge_base
-from kbchat.evaluation.training import TrainingQuestion, collect, fit_listwise, half_metrics, listwise_loss
+from kbchat.evaluation.training import StandardizedLists, TrainingQuestion, collect, fit_listwise, half_metrics
 
 L2 = 0.003  # the shipped reranker's
 
@@ -29,12 +29,8 @@ def fit_hidden_layer(
     """A linear part plus one hidden layer of tanh units, fitted listwise; returns the scorer of a question."""
     torch.manual_seed(0)
     kept = [q for q in questions if q.labels.any()]
-    rows = np.concatenate([q.rows for q in kept])
-    mean, scale = rows.mean(axis=0), rows.std(axis=0) + 1e-9
-    x = torch.tensor((rows - mean) / scale, dtype=torch.float64)
-    labels = torch.tensor(np.concatenate([q.labels for q in kept]), dtype=torch.float64)
-    group = torch.tensor(np.concatenate([[n] * len(q.ids) for n, q in enumerate(kept)]))
-    width = x.shape[1]
+    lists = StandardizedLists.of([q.rows for q in kept], [q.labels for q in kept])
+    width = lists.x.shape[1]
     inner = (torch.randn(width, hidden, dtype=torch.float64) * 0.1).requires_grad_()
     bias = torch.zeros(hidden, dtype=torch.float64, requires_grad=True)
     outer = (torch.randn(hidden, dtype=torch.float64) * 0.1).requires_grad_()
@@ -47,7 +43,7 @@ def fit_hidden_layer(
 
     def loss_fn() -> torch.Tensor:
         optimizer.zero_grad()
-        loss = listwise_loss(score(x), labels, group, len(kept)) + l2 * sum((p**2).sum() for p in params)
+        loss = lists.loss(score(lists.x)) + l2 * sum((p**2).sum() for p in params)
         loss.backward()
         return loss
 
@@ -55,7 +51,7 @@ def fit_hidden_layer(
 
     def scorer(question: TrainingQuestion) -> np.ndarray:
         with torch.no_grad():
-            return score(torch.tensor((question.rows - mean) / scale, dtype=torch.float64)).numpy()
+            return score(lists.standardized(question.rows)).numpy()
 
     return scorer
 

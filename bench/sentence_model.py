@@ -24,6 +24,7 @@ from kbchat.ask.selection import ScoredSentence, score_sentences
 from kbchat.config import Settings
 from kbchat.evaluation.datasets import PIAF_DEV, EvalItem, dev_half, half_of
 from kbchat.evaluation.metrics import answer_correct
+from kbchat.evaluation.runner import squad_knowledge_base
 from kbchat.evaluation.training import fit_softmax
 from kbchat.text.analyzer import analyze
 from kbchat.text.answer_types import has_answer_type
@@ -91,8 +92,6 @@ def top_holds(questions: Sequence[Sentences], weights: np.ndarray, mean: np.ndar
 
 def collect(settings: Settings) -> list[Sentences]:
     """Every PIAF dev question's scored sentences, as the answerer would score them."""
-    from kbchat.evaluation.runner import squad_knowledge_base
-
     policy = settings.answer_policy
     found = []
     with squad_knowledge_base(PIAF_DEV, settings) as (kb, _, items):

@@ -85,6 +85,44 @@ def listwise_loss(scores: torch.Tensor, labels: torch.Tensor, group: torch.Tenso
     return -(torch.log(gold) - torch.log(total)).mean()
 
 
+@dataclass(frozen=True)
+class StandardizedLists:
+    """Lists of feature rows stacked and standardized for a listwise fit, with their gold labels and list numbers."""
+
+    x: torch.Tensor
+    gold: torch.Tensor
+    group: torch.Tensor
+    count: int
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def of(cls, rows: Sequence[np.ndarray], labels: Sequence[np.ndarray]) -> StandardizedLists:
+        """One matrix of rows and one 0/1 vector per list, each list with at least one gold row."""
+        import torch
+
+        stacked = np.concatenate(rows)
+        mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
+        return cls(
+            torch.tensor((stacked - mean) / scale, dtype=torch.float64),
+            torch.tensor(np.concatenate(labels), dtype=torch.float64),
+            torch.tensor(np.concatenate([[n] * len(r) for n, r in enumerate(rows)])),
+            len(rows),
+            mean,
+            scale,
+        )
+
+    def standardized(self, rows: np.ndarray) -> torch.Tensor:
+        """Other rows, standardized as these were."""
+        import torch
+
+        return torch.tensor((rows - self.mean) / self.scale, dtype=torch.float64)
+
+    def loss(self, scores: torch.Tensor) -> torch.Tensor:
+        """The listwise loss of one score per stacked row."""
+        return listwise_loss(scores, self.gold, self.group, self.count)
+
+
 def fit_softmax(
     rows: Sequence[np.ndarray], labels: Sequence[np.ndarray], l2: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,22 +132,18 @@ def fit_softmax(
     """
     import torch
 
-    stacked = np.concatenate(rows)
-    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
-    x = torch.tensor((stacked - mean) / scale, dtype=torch.float64)
-    gold = torch.tensor(np.concatenate(labels), dtype=torch.float64)
-    group = torch.tensor(np.concatenate([[n] * len(r) for n, r in enumerate(rows)]))
-    weights = torch.zeros(stacked.shape[1], dtype=torch.float64, requires_grad=True)
+    lists = StandardizedLists.of(rows, labels)
+    weights = torch.zeros(lists.x.shape[1], dtype=torch.float64, requires_grad=True)
     optimizer = torch.optim.LBFGS([weights], max_iter=500, line_search_fn="strong_wolfe")
 
     def loss_fn() -> torch.Tensor:
         optimizer.zero_grad()
-        loss = listwise_loss(x @ weights, gold, group, len(rows)) + l2 * (weights**2).sum()
+        loss = lists.loss(lists.x @ weights) + l2 * (weights**2).sum()
         loss.backward()
         return loss
 
     optimizer.step(loss_fn)
-    return mean, scale, weights.detach().numpy()
+    return lists.mean, lists.scale, weights.detach().numpy()
 
 
 def fit_listwise(questions: Sequence[TrainingQuestion], l2: float, features: Sequence[str] = FEATURES) -> LinearRanker:
