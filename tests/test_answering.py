@@ -240,6 +240,12 @@ def test_an_anaphoric_sentence_speaks_of_the_earlier_question_when_the_sentence_
         ("Quelles assurances la DCI gère-t-elle ?", ("ger",)),  # « assurances » is not « assure »
         ("Qui assure la cohérence des actions ?", ()),  # not a list question
         ("Quelles coopérations la DCI a-t-elle supprimées ?", ()),
+        ("le rôle de la coopération technique.", ("rol",)),
+        ("les missions de la DCI", ("mission",)),
+        ("les missions diplomatiques", ()),  # a noun phrase of its own, no frame
+        ("Citez les coopérations que la DCI anime.", ("cit",)),
+        ("Pouvez-vous citer les formes de coopération ?", ("cit", "form")),
+        ("Que fait la cité de la DCI ?", ("fait",)),  # « cité » is no order to list
     ],
 )
 def test_framing_terms(question: str, expected: tuple[str, ...]) -> None:
@@ -381,6 +387,12 @@ def test_a_passage_that_does_not_name_the_place_asked_of_says_nothing_of_it() ->
         ("Que vise la coopération technique ?", False),
         ("Quel est le budget de la DCI ?", False),
         ("Et les coopérations opérationnelles ?", False),
+        ("Cite les forces de la DCI", True),
+        ("Présente-moi les coopérations de la DCI", True),
+        ("Décrivez les partenariats", True),
+        ("Parlez-moi des partenariats", False),  # « des » is « de les »: one subject, an overview
+        ("Présente-moi la DCI", False),
+        ("Que fait la cité ?", False),
     ],
 )
 def test_asks_for_list(question: str, expected: bool) -> None:

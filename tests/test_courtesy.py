@@ -47,6 +47,16 @@ def test_small_talk(message: str, expected: str | None) -> None:
         ("Tu peux me dire quand la DCI a été créée ?", "quand la DCI a été créée ?"),
         ("J'aimerais savoir combien d'experts compte la DCI", "combien d'experts compte la DCI"),
         ("Dites-moi ce que fait la DCI", "ce que fait la DCI"),
+        ("Donne-moi la date de création de la DCI.", "la date de création de la DCI."),
+        ("Explique-moi le rôle de la coopération technique.", "le rôle de la coopération technique."),
+        ("Indiquez-moi à quelle direction la DCI est rattachée", "à quelle direction la DCI est rattachée"),
+        ("Pourriez-vous me donner le rôle de la DCI ?", "le rôle de la DCI ?"),
+        # An overview or a list is asked for by these: they stay.
+        ("Présente-moi les coopérations de la DCI", "Présente-moi les coopérations de la DCI"),
+        ("Parle-moi de la DCI", "Parle-moi de la DCI"),
+        ("Cite les coopérations de la DCI", "Cite les coopérations de la DCI"),
+        # Only the order with its pronoun: « Donne » alone may be a name or a verb of the question.
+        ("Donne-t-elle des formations ?", "Donne-t-elle des formations ?"),
         ("Merci. Et combien de policiers ?", "Et combien de policiers ?"),
         ("Ok, et les partenariats ?", "et les partenariats ?"),
         ("Combien d'experts svp", "Combien d'experts"),

@@ -83,6 +83,9 @@ _FRAME = re.compile(
     r"^\s*(?:(?:ce )?que (?:fait|font)|a quoi (?:sert|servent)|de quoi s'occupe(?:nt)?"
     r"|quel(?:le)?s? (?:(?:est|sont|etait|etaient) (?:le|la|les|l'|sa|son|ses|leurs?) ?)?"
     r"(?:role|mission|fonction|attribution|activite|tache|competence|objectif|finalite)s?"
+    # The same asked as a noun phrase, after an order (« [Explique-moi] le rôle de la coopération technique »).
+    r"|(?:le|la|les|l'|sa|son|ses|leurs?) ?(?:role|mission|fonction|attribution|activite|tache|competence|objectif"
+    r"|finalite)s? (?=de |d'|du |des )"
     r"|(?:quelle est la |quelles sont les |quelles? )?differences?(?: entre)?"
     r"|(?:parle|parlez|presente|presentez|explique|expliquez)(?:-moi|-nous)?(?: de)?"
     r"|(?:en|a) quoi consiste(?:nt)?|que (?:signifie|signifient|veut dire|veulent dire)"
@@ -134,7 +137,7 @@ def counted_terms(question: str) -> tuple[str, ...]:
 # question (« les couleurs de la liste » names a thing), a verb that asks to list, « types de… ».
 _LIST_FRAME = (
     r"^\s*(?:la |une )?liste d(?:e\b|es\b|u\b|')"
-    r"|\b(?:listez|lister|enumere|enumerez|enumerer)\b"
+    r"|\b(?:listez|lister|enumere|enumerez|enumerer|citer)\b|^\s*(?:cite|citez)\b"  # not « la cité »
     r"|\b(?:types?|sortes?|formes?|genres?|categories?) d(?:e\b|')"
 )
 # Generic verbs of carrying out (« Quelles coopérations la DCI mène-t-elle ? »): asked of a list, they say only that
@@ -155,8 +158,12 @@ _CARRYING_OUT = re.compile(
     r"|(?:occupe|occupent|occuper)"
     r"|(?:intervient|interviennent|intervenir|intervenu|intervenue|intervenus))\b"
 )
-# A question whose answer is a list: a plural interrogative, « liste », « types de » (« Quelles coopérations… »).
-_LIST = re.compile(rf"\b(?:quels|quelles|lesquels|lesquelles|liste|which|what (?:types|kinds))\b|{_LIST_FRAME}")
+# A question whose answer is a list: a plural interrogative, « liste », « types de » (« Quelles coopérations… »), an
+# overview of things in the plural (« Présente-moi les coopérations… », not « Parle-moi des partenariats »).
+_LIST = re.compile(
+    r"\b(?:quels|quelles|lesquels|lesquelles|liste|which|what (?:types|kinds))\b"
+    rf"|^\s*(?:presente|presentez|decris|decrivez)(?:-moi|-nous)? les\b|{_LIST_FRAME}"
+)
 
 
 def asks_for_list(question: str) -> bool:

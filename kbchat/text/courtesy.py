@@ -18,13 +18,18 @@ _LEADING = re.compile(
     rf"|(?:{_ACKNOWLEDGEMENTS})\s*[,.!;:]+\s*)+",
     re.IGNORECASE,
 )
-_ASKING = r"(?:me |m'|m’|nous )?(?:dire|expliquer|indiquer|préciser|preciser|rappeler|présenter|presenter)"
+_ASKING = (
+    r"(?:me |m'|m’|nous )?(?:dire|expliquer|indiquer|préciser|preciser|rappeler|présenter|presenter|donner|communiquer)"
+)
 _REQUEST = re.compile(
     r"^\s*(?:(?:je |j'|j’)(?:voudrais|souhaiterais|souhaite|aimerais|veux|cherche à|cherche a) "
     r"(?:savoir|connaître|connaitre|comprendre|apprendre)"
     rf"|(?:est-ce que )?(?:(?:pouvez|pourriez|peux|pourrais)-(?:vous|tu)|(?:vous|tu) (?:pouvez|pourriez|peux|pourrais))"
     rf" {_ASKING}"
-    r"|(?:dites|dis)-(?:moi|nous)|(?:could|can) you tell me|i (?:would like|want) to know)\b\s*,?\s*",
+    # An order that only asks (« Donne-moi la date… », « Explique-moi le rôle… »); « Parle-moi de », « Présente-moi »
+    # and « Décris » ask for an overview of what follows, and « Cite » for a list: they stay.
+    r"|(?:dites|dis|donne|donnez|indique|indiquez|précise|précisez|precise|precisez|rappelle|rappelez|explique"
+    r"|expliquez)-(?:moi|nous)|(?:could|can) you tell me|i (?:would like|want) to know)\b\s*,?\s*",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
