@@ -140,6 +140,13 @@ def test_coverage(terms: list[str], present: set[str], acronyms: dict, expected:
         ("Depuis combien de temps le territoire est-il habité ?", ()),
         ("Combien de personnes travaillent au ministère ?", ()),
         ("Quand la DCI a-t-elle été créée ?", ()),
+        # Spoken order: what comes before « combien » is counted, unless it only says « they are ».
+        ("La DCI, son budget c'est combien ?", ("budget",)),
+        ("Les experts, ils gagnent combien ?", ("gagn",)),
+        ("Ça coûte combien ?", ("cout",)),
+        ("Les policiers du réseau, ils sont combien ?", ()),
+        ("Les services, il y en a combien ?", ()),
+        ("Le réseau compte combien d'experts ?", ("expert",)),
     ],
 )
 def test_counted_terms(question: str, expected: tuple[str, ...]) -> None:

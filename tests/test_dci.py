@@ -83,6 +83,19 @@ def test_a_question_after_a_clause_about_who_asks_is_answered_as_asked(either_kb
     assert not either_kb.ask("Je suis étudiant et je prépare un exposé : quel est le budget de la DCI ?").answered
 
 
+def test_a_question_in_spoken_order_is_answered_as_written_and_what_it_counts_must_be_said(
+    either_kb: KnowledgeBase,
+) -> None:
+    what_for = either_kb.ask("La coopération technique, c'est pour faire quoi ?")
+    assert what_for.answered and "soutien technique" in what_for.answer.split("[1]")[0], what_for.answer
+    partnerships = either_kb.ask("Ça sert à quoi, les partenariats ?")
+    assert "technologies françaises" in partnerships.answer, partnerships.answer
+    for question in ("La DCI, son budget c'est combien ?", "Les experts en sécurité civile, ils gagnent combien ?"):
+        refused = either_kb.ask(question)
+        assert not refused.answered and refused.evidence.uncounted, refused.answer
+    assert "470" in either_kb.ask("Les policiers de la sécurité diplomatique, ils sont combien ?").answer
+
+
 def test_what_the_dci_is_answers_what_it_is_and_a_subject_the_page_only_mentions_is_refused(
     either_kb: KnowledgeBase,
 ) -> None:

@@ -25,6 +25,7 @@ from kbchat.text.answer_types import (
 from kbchat.text.courtesy import small_talk, split_preamble, without_courtesy
 from kbchat.text.definitions import overview_terms
 from kbchat.text.spelling import with_apostrophes
+from kbchat.text.spoken import in_written_order
 
 FOLLOW_UP_WEIGHT = 2  # a follow-up's own words weigh twice its earlier question's in every ranking
 _NUMBER = re.compile(r"\d+")
@@ -78,7 +79,8 @@ def asked(message: str) -> tuple[str, str]:
     « Je suis locataire : dois-je payer les réparations ? » asks « dois-je payer les réparations ? »; its first clause
     is the question's context, as an earlier question is a follow-up's.
     """
-    return split_preamble(with_apostrophes(without_courtesy(message)))
+    preamble, question = split_preamble(with_apostrophes(without_courtesy(message)))
+    return preamble, in_written_order(question)
 
 
 def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[str, list[str]]) -> Query:

@@ -122,13 +122,28 @@ def question_type(question: str) -> str | None:
     return None
 
 
+# Spoken French puts « combien » after what it counts: « son budget, c'est combien ? » counts the budget, « ils
+# gagnent combien ? » what they earn; « ils sont combien ? » counts the subject, which the evidence already holds.
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:son|sa|ses|leur|leurs|le|la|les|l')\s*([a-z-]{3,}),? (?:c'est|ca fait) combien\b"
+    r"|\b(?:il|elle|ils|elles|on|ca|cela) ([a-z-]{3,}) combien\b"
+)
+_BEING = frozenset("est sont etait etaient sera seront a ont avait avaient".split())
+
+
 def counted_terms(question: str) -> tuple[str, ...]:
     """The analyzed terms of what a « combien de … » question counts: its noun and complement, or none.
 
     A measure (« combien de temps », « de fois », « de personnes ») names the answer's unit, not a subject: none.
+    Without « combien de », the noun or the verb just before « combien » (see _COUNTED_BEFORE).
     """
-    match = _COUNTED.search(_folded(question))
-    if match is None or match.group(1) in MEASURES:
+    folded = _folded(question)
+    match = _COUNTED.search(folded)
+    if match is None:
+        before = _COUNTED_BEFORE.search(folded)
+        found = before and next(w for w in before.groups() if w)
+        return tuple(analyze(found)[:1]) if found and found not in _BEING else ()
+    if match.group(1) in MEASURES:
         return ()
     return tuple(t for words in match.groups() if words for t in analyze(words)[:1])
 
