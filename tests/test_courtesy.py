@@ -22,6 +22,16 @@ from kbchat.text.courtesy import small_talk, split_preamble, without_courtesy
         ("Merci, au revoir !", "farewell"),
         ("Qui es-tu ?", "help"),
         ("Aide", "help"),
+        # Questions on the assistant itself get the help reply, which says where answers come from.
+        ("Quelles sont tes sources ?", "help"),
+        ("D'où viennent vos informations ?", "help"),
+        ("Sur quels documents te bases-tu ?", "help"),
+        ("Tes réponses sont-elles fiables ?", "help"),
+        ("Tu es un robot ?", "help"),
+        ("Êtes-vous une intelligence artificielle ?", "help"),
+        ("Are you a bot?", "help"),
+        ("Quelles sont les sources de financement de la DCI ?", None),
+        ("Ses sources sont-elles fiables ?", None),
         # A question, however courteous, is no small talk.
         ("Bonjour, quand la DCI a-t-elle été créée ?", None),
         ("Merci. Et combien de policiers ?", None),

@@ -37,6 +37,19 @@ _TRAILING = re.compile(
     r"(?=\s*[?!.]*\s*$)",
     re.IGNORECASE,
 )
+_YOUR = r"(?:tes|vos|ta|votre|ton)"
+_ON_ITSELF = (
+    rf"(?:quel(?:le)?s? (?:sont|est) {_YOUR} sources?|{_YOUR} sources?|(?:c'est )?quoi {_YOUR} sources?"
+    rf"|d'o[uù] (?:viennent|proviennent) {_YOUR} (?:informations|infos|réponses|reponses|données|donnees)"
+    r"|sur quoi (?:te bases-tu|vous basez-vous|tu te bases|vous vous basez)"
+    r"|sur quels? (?:documents?|textes?|sources?) (?:te bases-tu|vous basez-vous|tu te bases|vous vous basez)"
+    rf"|(?:est-ce que )?{_YOUR} (?:réponses|reponses|informations|infos) sont(?:-elles)?"
+    r" (?:fiables|exactes|vraies|à jour|a jour)"
+    r"|(?:es-tu|êtes-vous|etes-vous|tu es|vous êtes|vous etes) (?:un |une )?"
+    r"(?:robot|bot|chatbot|ia|intelligence artificielle|humain|humaine|vraie personne|personne|fiables?)"
+    r"|(?:are you (?:a |an )?(?:bot|robot|human|ai|reliable))|what are your sources"
+    r"|where (?:does|do) your (?:information|answers) come from)"
+)
 _SMALL_TALK = {
     "greeting": re.compile(
         rf"^(?:{_GREETINGS}|(?:comment )?(?:ça|ca) va|comment (?:allez-vous|vas-tu)|how are you)$", re.IGNORECASE
@@ -49,7 +62,10 @@ _SMALL_TALK = {
     ),
     "help": re.compile(
         r"^(?:aide|help|qui es-tu|qui êtes-vous|qui etes-vous|tu es qui|vous êtes qui|who are you"
-        r"|que (?:sais|peux)-tu faire|que (?:savez|pouvez)-vous faire|what can you do|comment (?:ça|ca) marche)$",
+        r"|que (?:sais|peux)-tu faire|que (?:savez|pouvez)-vous faire|what can you do|comment (?:ça|ca) marche"
+        # What the assistant itself is and where its answers come from: « Quelles sont tes sources ? »,
+        # « Tu es un robot ? », « Tes réponses sont-elles fiables ? » (not « les sources de financement de la DCI »).
+        rf"|{_ON_ITSELF})$",
         re.IGNORECASE,
     ),
 }
