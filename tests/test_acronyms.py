@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kbchat.text.acronyms import find_acronyms, spell_out, spelled_acronyms
+from kbchat.text.acronyms import find_acronyms, spell_out, spelled_acronyms, spelled_in
 
 DCI = "La direction de la coopération internationale (DCI) agit. La DCI assure la cohérence."
 
@@ -45,3 +45,24 @@ def test_find_acronyms_keeps_the_analyzed_terms_of_the_phrase() -> None:
 )
 def test_spell_out(text: str, phrases: dict[str, str], expected: str) -> None:
     assert spell_out(text, phrases) == expected
+
+
+_PASSAGES = [
+    "Ils sont affectés dans les 74 services de sécurité intérieure implantés à l’étranger.",
+    "Elle est rattachée à la Direction générale de la police nationale.",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "known", "expected"),
+    [
+        ("Combien de SSI ?", {}, {"ssi": ["servic", "securit", "interieur"]}),
+        ("La DCI dépend-elle de la DGPN ?", {"dci": ["direct"]}, {"dgpn": ["direct", "general", "polic", "national"]}),
+        ("La DCI ?", {"dci": ["direct"]}, {}),  # known already
+        ("La DGSI ?", {}, {}),  # no phrase spells it
+        ("Les AE ?", {}, {}),  # two letters spell too many phrases
+        ("Combien de services ?", {}, {}),
+    ],
+)
+def test_spelled_in(question: str, known: dict[str, list[str]], expected: dict[str, list[str]]) -> None:
+    assert spelled_in(question, _PASSAGES, known) == expected

@@ -96,6 +96,12 @@ def test_a_question_in_spoken_order_is_answered_as_written_and_what_it_counts_mu
     assert "470" in either_kb.ask("Les policiers de la sécurité diplomatique, ils sont combien ?").answer
 
 
+def test_an_acronym_the_page_spells_out_but_never_writes_is_read_as_its_phrase(either_kb: KnowledgeBase) -> None:
+    services = either_kb.ask("Combien de SSI sont implantés à l’étranger ?")
+    assert services.answered and "74 services" in services.answer, services.answer
+    assert not either_kb.ask("Quel est le rôle de la DGSI à l’étranger ?").answered
+
+
 def test_what_the_dci_is_answers_what_it_is_and_a_subject_the_page_only_mentions_is_refused(
     either_kb: KnowledgeBase,
 ) -> None:

@@ -11,6 +11,7 @@ from kbchat.ask.query import Query
 from kbchat.ask.selection import ScoredSentence, best_sentence, choose_sentences, score_sentences, terms_about
 from kbchat.config import AnswerPolicy
 from kbchat.corpus.profiles import chunk_profile
+from kbchat.text.acronyms import spelled_in
 from kbchat.text.answer_types import PRECISE_TYPES, agent_action, has_answer_type, names_agent
 from kbchat.text.definitions import only_mentions
 from kbchat.text.matching import coverage, extended, missing_known_share, name_held, term_matched
@@ -96,6 +97,7 @@ def compose_answer(
 
     known holds the knowledge base's terms: a question term it lacks is a subject the base does not cover.
     """
+    acronyms = {**acronyms, **spelled_in(query.question, [p.chunk.text for p in passages], acronyms)}
     scored = score_sentences(query, passages, idf, acronyms, policy)
     if not scored:
         return refusal(topics, passages)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from kbchat.text.analyzer import STOPWORDS, analyze, fold_accents, words
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_ASKED_ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")  # two letters spell too many phrases (« AE », « PN »)
 
 
 def _expansions(acronym: str, tokens: list[str]) -> Iterable[list[str]]:
@@ -30,6 +31,23 @@ def spelled_acronyms(texts: Iterable[str]) -> dict[str, str]:
         for expansion in _expansions(acronym, tokens):
             found[acronym] = " ".join(expansion)
             break
+    return found
+
+
+def spelled_in(question: str, texts: Iterable[str], known: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The question's acronyms of three letters or more that known lacks, with the terms of a phrase that spells each.
+
+    « Combien de SSI… ? » asked of a passage that writes « services de sécurité intérieure » but never « SSI »: the
+    acronym is read as the passage's phrase. Keys are in lower case, as the analyzer leaves them.
+    """
+    wanted = sorted({m.group() for m in _ASKED_ACRONYM.finditer(question)} - {a.upper() for a in known})
+    found: dict[str, list[str]] = {}
+    for text in texts if wanted else ():
+        tokens = words(text)
+        for acronym in wanted:
+            expansion = next(_expansions(acronym, tokens), None)
+            if acronym.lower() not in found and expansion is not None:
+                found[acronym.lower()] = analyze(" ".join(expansion))
     return found
 
 
