@@ -38,7 +38,7 @@ _TRAILING = re.compile(
     re.IGNORECASE,
 )
 _YOUR = r"(?:tes|vos|ta|votre|ton)"
-_ON_ITSELF = (
+_ON_ITSELF = (  # what the assistant is, where its answers come from, what it can be asked
     rf"(?:quel(?:le)?s? (?:sont|est) {_YOUR} sources?|{_YOUR} sources?|(?:c'est )?quoi {_YOUR} sources?"
     rf"|d'o[uù] (?:viennent|proviennent) {_YOUR} (?:informations|infos|réponses|reponses|données|donnees)"
     r"|sur quoi (?:te bases-tu|vous basez-vous|tu te bases|vous vous basez)"
@@ -48,7 +48,14 @@ _ON_ITSELF = (
     r"|(?:es-tu|êtes-vous|etes-vous|tu es|vous êtes|vous etes) (?:un |une )?"
     r"(?:robot|bot|chatbot|ia|intelligence artificielle|humain|humaine|vraie personne|personne|fiables?)"
     r"|(?:are you (?:a |an )?(?:bot|robot|human|ai|reliable))|what are your sources"
-    r"|where (?:does|do) your (?:information|answers) come from)"
+    r"|where (?:does|do) your (?:information|answers) come from"
+    # What it can be asked: « De quoi parles-tu ? », « Quels sujets couvres-tu ? », « Comment t'utiliser ? ».
+    r"|de quoi (?:parles-tu|parlez-vous|tu parles|vous parlez)|tu (?:parles|connais|sais) quoi"
+    r"|(?:sur )?quels? (?:sujets?|thèmes?|themes?|domaines?) (?:couvres-tu|couvrez-vous|connais-tu|connaissez-vous"
+    r"|(?:puis-je|peut-on|pouvons-nous) (?:t'|vous )?(?:interroger|aborder|poser des questions))"
+    r"|quelles? (?:questions?|sortes? de questions?) (?:puis-je|peut-on) (?:te |vous )?poser"
+    r"|que (?:peux-tu|pouvez-vous) me dire|comment (?:t'utiliser|vous utiliser|(?:ça|ca) fonctionne)"
+    r"|what do you know(?: about)?|what can i ask(?: you)?)"
 )
 _SMALL_TALK = {
     "greeting": re.compile(
