@@ -17,7 +17,7 @@ from kbchat.text.analyzer import ngram_terms as analyze_ngrams
 from kbchat.text.answer_types import (
     asks_for_list,
     counted_terms,
-    framing_terms,
+    frame_terms,
     listing_terms,
     named_places,
     question_type,
@@ -108,9 +108,10 @@ def analyze_question(question: str, history: Sequence[str], acronyms: Mapping[st
     surface_runs = tuple(tuple(w for w in found if w not in QUERY_STOPWORDS) for found in surfaces)
     # An overview question's answer speaks of its subject: « Décris », « la mission de » only frame it.
     subject = overview_terms(question)
-    answer_terms, framing = subject or own_terms or context_terms, set(framing_terms(question))
-    # Words that only ask for a list choose no sentence (« Quelles formes de coopération… » is no « formes de crimes »).
+    # Words that only ask for a list frame it and choose no sentence (« Quelles formes de coopération… » is no « formes
+    # de crimes »).
     listing = set(listing_terms(question))
+    answer_terms, framing = subject or own_terms or context_terms, set(frame_terms(question)) | listing
     answer_terms = tuple(t for t in answer_terms if t not in listing) or answer_terms
     return Query(
         question=question,

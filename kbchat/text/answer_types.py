@@ -79,13 +79,12 @@ _LOWER_CASE_PLACED = frozenset({"en", "au", "aux"})
 # The words that frame a question on what its subject does or is for (« Quel est le rôle de la DCI ? », « Que
 # fait-elle ? », « Parle-moi de… », « Quelle différence entre… »): any sentence on the subject answers it, so a
 # passage need not hold them.
+_ROLES = r"(?:role|mission|fonction|attribution|activite|tache|competence|objectif|finalite)s?"
 _FRAME = re.compile(
     r"^\s*(?:(?:ce )?que (?:fait|font)|a quoi (?:sert|servent)|de quoi s'occupe(?:nt)?"
-    r"|quel(?:le)?s? (?:(?:est|sont|etait|etaient) (?:le|la|les|l'|sa|son|ses|leurs?) ?)?"
-    r"(?:role|mission|fonction|attribution|activite|tache|competence|objectif|finalite)s?"
+    rf"|quel(?:le)?s? (?:(?:est|sont|etait|etaient) (?:le|la|les|l'|sa|son|ses|leurs?) ?)?{_ROLES}"
     # The same asked as a noun phrase, after an order (« [Explique-moi] le rôle de la coopération technique »).
-    r"|(?:le|la|les|l'|sa|son|ses|leurs?) ?(?:role|mission|fonction|attribution|activite|tache|competence|objectif"
-    r"|finalite)s? (?=de |d'|du |des )"
+    rf"|(?:le|la|les|l'|sa|son|ses|leurs?) ?{_ROLES} (?=de |d'|du |des )"
     r"|(?:quelle est la |quelles sont les |quelles? )?differences?(?: entre)?"
     r"|(?:parle|parlez|presente|presentez|explique|expliquez)(?:-moi|-nous)?(?: de)?"
     r"|(?:en|a) quoi consiste(?:nt)?|que (?:signifie|signifient|veut dire|veulent dire)"
@@ -237,10 +236,15 @@ def names_agent(sentence: str, action: str) -> bool:
 
 def framing_terms(question: str) -> tuple[str, ...]:
     """The analyzed terms of the words that frame a question (its role frame, « en matière de », « liste des »…)."""
+    return frame_terms(question) + listing_terms(question)
+
+
+def frame_terms(question: str) -> tuple[str, ...]:
+    """The analyzed terms of a question's role frame and of what says what it is about, without its listing words."""
     folded = _folded(without_opener(question))
     match = _FRAME.search(folded)
     framing = [match.group(0)] if match else []
-    return tuple(t for phrase in framing + _ABOUT.findall(folded) for t in analyze(phrase)) + listing_terms(question)
+    return tuple(t for phrase in framing + _ABOUT.findall(folded) for t in analyze(phrase))
 
 
 def listing_terms(question: str) -> tuple[str, ...]:
